@@ -1,0 +1,139 @@
+"""The engine's client: serve runs from the cache, send the rest to one warm worker."""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from execdocs.cache import RunCache
+from execdocs.errors import SnippetError, display_path
+from execdocs.sections import whole_code, split_chunks
+from execdocs.settings import MEMORY_LIMIT_MB, ROOT, TIMEOUT_SECONDS
+
+
+@dataclass
+class Run:
+    """What one snippet printed, section by section, and the scalars it left behind."""
+
+    path: Path
+    chunks: list[dict]
+    values: dict
+    seconds: float = 0.0
+    cached: bool = False
+    source: str = field(default="", repr=False)
+
+    def output(self, section: str | None = None) -> str:
+        """Output of one named section, or of the whole file when `section` is None."""
+        return "".join(c["output"] for c in self.chunks if section is None or c["name"] == section)
+
+    def code(self, section: str | None = None) -> str:
+        """Code of one named section, or of the whole file, as a page shows it."""
+        if section is None:
+            return whole_code(self.source)
+        return next(c.code for c in split_chunks(self.path, self.source) if c.name == section)
+
+
+class Engine:
+    """Runs snippets isolated and in parallel; one instance per process is enough."""
+
+    def __init__(self, cache: RunCache | None = None, timeout: float = TIMEOUT_SECONDS, memory_mb: int = MEMORY_LIMIT_MB):
+        self.cache = cache or RunCache()
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        self.executed: list[Path] = []  # every path actually run by this engine, for tests and benchmarks
+        self._worker: subprocess.Popen | None = None
+        self._next_id = 0
+
+    def run(self, paths: Iterable[Path]) -> dict[Path, Run]:
+        """Run every snippet in `paths` (cached where possible); raise one error listing all failures."""
+        paths = list(dict.fromkeys(Path(p).resolve() for p in paths))
+        for path in paths:
+            if not path.is_file():
+                raise SnippetError(path, None, "snippet file not found")
+        results: dict[Path, dict] = {}
+        cached: set[Path] = set()
+        for path in paths:
+            hit = self.cache.load(path)
+            if hit is not None:
+                results[path] = hit
+                cached.add(path)
+        missing = [path for path in paths if path not in results]
+        if missing:
+            results.update(self._execute(missing))
+        failures = []
+        runs = {}
+        for path in paths:
+            result = results[path]
+            if not result["ok"]:
+                failures.append(SnippetError(result["error"]["path"], result["error"]["line"], result["error"]["message"], result["error"]["detail"]))
+                continue
+            if path not in cached:
+                self.cache.store(path, result)
+            runs[path] = Run(path, result["chunks"], result["values"], result.get("seconds", 0.0), path in cached, path.read_text(encoding="utf-8"))
+        if failures:
+            raise SnippetError(failures[0].path, failures[0].line, failures[0].message, "\n\n".join(
+                [failures[0].detail] + [str(f) for f in failures[1:]]
+            ).strip())
+        return runs
+
+    def close(self) -> None:
+        """Stop the worker, if one was started."""
+        if self._worker is not None:
+            self._worker.stdin.close()
+            self._worker.wait(timeout=30)
+            self._worker = None
+
+    def _execute(self, paths: list[Path]) -> dict[Path, dict]:
+        worker = self._ensure_worker()
+        by_id = {}
+        for path in paths:
+            self._next_id += 1
+            by_id[self._next_id] = path
+            request = {"id": self._next_id, "path": str(path), "timeout": self.timeout, "memory_mb": self.memory_mb}
+            worker.stdin.write(json.dumps(request) + "\n")
+        worker.stdin.flush()
+        results = {}
+        while len(results) < len(by_id):
+            line = worker.stdout.readline()
+            if not line:
+                self._worker = None
+                raise SnippetError(paths[0], None, f"the snippet worker stopped unexpectedly (exit status {worker.wait()})")
+            reply = json.loads(line)
+            path = by_id[reply["id"]]
+            results[path] = reply["result"]
+            if reply["result"]["ok"]:
+                self.executed.append(path)
+            else:
+                reply["result"]["error"]["path"] = display_path(reply["result"]["error"]["path"])
+        return results
+
+    def _ensure_worker(self) -> subprocess.Popen:
+        if self._worker is None or self._worker.poll() is not None:
+            # A fixed hash seed keeps set and dict-of-str order identical between runs.
+            env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+            self._worker = subprocess.Popen(
+                [sys.executable, "-m", "execdocs.worker"], cwd=ROOT, env=env, text=True,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=1,
+            )
+            atexit.register(self.close)
+            ready = self._worker.stdout.readline()
+            if not ready:
+                raise SnippetError("execdocs/worker.py", None, f"the snippet worker failed to start (exit status {self._worker.wait()}); see the error above")
+        return self._worker
+
+
+_shared: Engine | None = None
+
+
+def shared_engine() -> Engine:
+    """The process-wide engine: `mkdocs serve` keeps its warm worker across rebuilds."""
+    global _shared
+    if _shared is None:
+        _shared = Engine()
+    return _shared

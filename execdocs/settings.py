@@ -1,0 +1,55 @@
+"""Every path, marker, pattern and limit the engine uses, defined once."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+# ---------------------------------------------------------------------------
+# Where things live
+# ---------------------------------------------------------------------------
+
+ROOT = Path(os.environ.get("EXECDOCS_ROOT", Path(__file__).resolve().parent.parent))
+SNIPPETS_DIR = ROOT / "snippets"
+DOCS_DIR = ROOT / "docs"
+EXPECTED_DIR = ROOT / "tests" / "expected"
+CACHE_DIR = Path(os.environ.get("EXECDOCS_CACHE", ROOT / ".cache" / "execdocs"))
+MATHJAX_DIR = ROOT / "node_modules" / "mathjax" / "es5"
+
+LANGUAGES = ("en", "zh")
+
+# ---------------------------------------------------------------------------
+# Snippet files: named sections, the same markers as pymdownx.snippets
+# ---------------------------------------------------------------------------
+
+SECTION_MARKER = re.compile(r"^\s*#\s*--8<--\s*\[(start|end):([A-Za-z0-9_\-]+)\]\s*$")
+
+# ---------------------------------------------------------------------------
+# Page directives: `{{ run("chapter/topic.py:section") }}` and
+# `{{ value("chapter/topic.py:name", ".4f") }}`. Anything else written as
+# `{{ name(` is an unknown directive and an error, never silently left in a page.
+# ---------------------------------------------------------------------------
+
+DIRECTIVE = re.compile(r"\{\{\s*(?P<name>[A-Za-z_]\w*)\((?P<args>[^{}]*?)\)\s*\}\}")
+DIRECTIVE_NAMES = ("run", "value")
+
+# ---------------------------------------------------------------------------
+# Execution
+# ---------------------------------------------------------------------------
+
+# Modules the warm worker imports once, so that each forked snippet starts with them.
+PRELOAD = ("numpy", "torch", "torch.nn", "torch.nn.functional")
+TIMEOUT_SECONDS = float(os.environ.get("EXECDOCS_TIMEOUT", "10"))
+MEMORY_LIMIT_MB = int(os.environ.get("EXECDOCS_MEMORY_MB", "2048"))
+MAX_OUTPUT_CHARS = 20_000
+PARALLEL_RUNS = max(1, min(4, os.cpu_count() or 1))
+
+# Bump when a change to the engine changes what a run produces, to invalidate caches.
+ENGINE_VERSION = "1"
+
+# Labels of the output block under each included snippet, per page language.
+OUTPUT_TITLE = {"en": "Output", "zh": "输出"}
+
+# The parts of MathJax the site serves (relative to node_modules/mathjax/es5).
+MATHJAX_FILES = ("tex-chtml.js", "output/chtml/fonts/woff-v2/*.woff", "input/tex/extensions/*.js")

@@ -1,0 +1,83 @@
+"""Information and entropy: self-information, entropy of three distributions, bits and nats."""
+
+import warnings
+
+import numpy as np
+
+# --8<-- [start:self_information]
+p_sunrise = 0.99  # "the sun rises in the east": almost certain
+p_gold_rain = 0.01  # "it rains gold tomorrow": almost impossible
+
+I_sunrise = -np.log(p_sunrise)
+I_gold_rain = -np.log(p_gold_rain)
+
+print(f"I(0.99) = {I_sunrise:.4f} nats")
+print(f"I(0.01) = {I_gold_rain:.4f} nats")
+# --8<-- [end:self_information]
+
+# --8<-- [start:distributions]
+certain = np.array([1.0, 0.0, 0.0])
+uniform = np.array([1 / 3, 1 / 3, 1 / 3])
+medium = np.array([0.7, 0.2, 0.1])
+# --8<-- [end:distributions]
+
+
+# --8<-- [start:epsilon_entropy]
+def entropy_eps(p):
+    """The common shortcut: add a tiny epsilon so that log(0) is never taken."""
+    return -np.sum(p * np.log(p + 1e-10))
+
+
+for name, p in [("certain", certain), ("uniform", uniform), ("medium", medium)]:
+    print(f"H({name}) = {entropy_eps(p):.4f}")
+# --8<-- [end:epsilon_entropy]
+
+# --8<-- [start:epsilon_flaw]
+H_certain_eps = entropy_eps(certain)
+print(f"H(certain) = {float(H_certain_eps)!r}")
+print(f"negative? {H_certain_eps < 0}")
+# --8<-- [end:epsilon_flaw]
+
+# --8<-- [start:naive_entropy]
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    H_certain_naive = -np.sum(certain * np.log(certain))
+
+print(f"H(certain) = {H_certain_naive}")
+for warning in caught:
+    print(f"{warning.category.__name__}: {warning.message}")
+# --8<-- [end:naive_entropy]
+
+
+# --8<-- [start:safe_entropy]
+def entropy(p, base=np.e):
+    """H(P) = -sum p_i log p_i, with 0 log 0 = 0 (the limit of p log p as p -> 0)."""
+    p = np.asarray(p, dtype=float)
+    nonzero = p > 0
+    h = -np.sum(p[nonzero] * np.log(p[nonzero])) / np.log(base)
+    return h + 0.0  # -0.0 + 0.0 is +0.0: a certain outcome prints as 0, not -0
+
+
+H_certain = entropy(certain)
+H_uniform = entropy(uniform)
+H_medium = entropy(medium)
+print(f"H(certain) = {H_certain:.4f}")
+print(f"H(uniform) = {H_uniform:.4f}")
+print(f"H(medium)  = {H_medium:.4f}")
+# --8<-- [end:safe_entropy]
+
+# The uniform distribution over n outcomes has the largest entropy, log n.
+assert H_certain == 0.0 and not np.signbit(H_certain)
+assert np.isclose(H_uniform, np.log(3))
+assert H_certain < H_medium < H_uniform
+
+# --8<-- [start:bits]
+H_uniform_bits = entropy(uniform, base=2)
+H_medium_bits = entropy(medium, base=2)
+print(f"H(uniform) = {H_uniform:.4f} nats = {H_uniform_bits:.4f} bits")
+print(f"H(medium)  = {H_medium:.4f} nats = {H_medium_bits:.4f} bits")
+print(f"1 nat = {1 / np.log(2):.4f} bits")
+# --8<-- [end:bits]
+
+assert np.isclose(H_uniform_bits, np.log2(3))
+assert np.isclose(H_medium_bits * np.log(2), H_medium)
