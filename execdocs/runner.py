@@ -52,13 +52,22 @@ class Engine:
 
     def run(self, paths: Iterable[Path]) -> dict[Path, Run]:
         """Run every snippet in `paths` (cached where possible); raise one error listing all failures."""
+        outcomes = self.run_each(paths)
+        failures = [outcome for outcome in outcomes.values() if isinstance(outcome, SnippetError)]
+        if failures:
+            first, rest = failures[0], failures[1:]
+            raise SnippetError(first.path, first.line, first.message, "\n\n".join([first.detail, *map(str, rest)]).strip())
+        return outcomes
+
+    def run_each(self, paths: Iterable[Path]) -> dict[Path, Run | SnippetError]:
+        """Run every snippet in `paths`; each gets its Run, or the SnippetError that stopped it."""
         paths = list(dict.fromkeys(Path(p).resolve() for p in paths))
-        for path in paths:
-            if not path.is_file():
-                raise SnippetError(path, None, "snippet file not found")
         results: dict[Path, dict] = {}
         cached: set[Path] = set()
         for path in paths:
+            if not path.is_file():
+                results[path] = {"ok": False, "error": {"path": display_path(path), "line": None, "message": "snippet file not found", "detail": ""}}
+                continue
             hit = self.cache.load(path)
             if hit is not None:
                 results[path] = hit
@@ -66,28 +75,26 @@ class Engine:
         missing = [path for path in paths if path not in results]
         if missing:
             results.update(self._execute(missing))
-        failures = []
-        runs = {}
+        outcomes: dict[Path, Run | SnippetError] = {}
         for path in paths:
             result = results[path]
             if not result["ok"]:
-                failures.append(SnippetError(result["error"]["path"], result["error"]["line"], result["error"]["message"], result["error"]["detail"]))
+                error = result["error"]
+                outcomes[path] = SnippetError(error["path"], error["line"], error["message"], error["detail"])
                 continue
             if path not in cached:
                 self.cache.store(path, result)
-            runs[path] = Run(path, result["chunks"], result["values"], result.get("seconds", 0.0), path in cached, path.read_text(encoding="utf-8"))
-        if failures:
-            raise SnippetError(failures[0].path, failures[0].line, failures[0].message, "\n\n".join(
-                [failures[0].detail] + [str(f) for f in failures[1:]]
-            ).strip())
-        return runs
+            source = path.read_text(encoding="utf-8")
+            outcomes[path] = Run(path, result["chunks"], result["values"], result.get("seconds", 0.0), path in cached, source)
+        return outcomes
 
     def close(self) -> None:
         """Stop the worker, if one was started."""
         if self._worker is not None:
-            self._worker.stdin.close()
-            self._worker.wait(timeout=30)
-            self._worker = None
+            worker, self._worker = self._worker, None
+            worker.stdin.close()
+            worker.wait(timeout=30)
+            worker.stdout.close()
 
     def _execute(self, paths: list[Path]) -> dict[Path, dict]:
         worker = self._ensure_worker()

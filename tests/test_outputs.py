@@ -1,0 +1,55 @@
+"""The recorded outputs in tests/expected/ are what the snippets print today."""
+
+from __future__ import annotations
+
+import difflib
+
+import pytest
+from conftest import all_snippets
+from recorded_outputs import describe, expected_file
+
+from execdocs.errors import SnippetError, display_path
+from execdocs.settings import EXPECTED_DIR
+
+UPDATE_HINT = "If the new output is right, accept it with `make accept` (pytest tests/test_outputs.py --update-outputs)."
+
+
+@pytest.mark.parametrize("snippet", all_snippets(), ids=display_path)
+def test_output_matches_record(snippet, runs, request):
+    """Assert a snippet's output and values equal its recorded JSON, or rewrite it with --update-outputs."""
+    run = runs[snippet.resolve()]
+    if isinstance(run, SnippetError):
+        pytest.fail(f"{display_path(snippet)} does not run:\n{run}", pytrace=False)
+    actual = describe(run)
+    record = expected_file(snippet)
+    if request.config.getoption("--update-outputs"):
+        record.parent.mkdir(parents=True, exist_ok=True)
+        if not record.is_file() or record.read_text(encoding="utf-8") != actual:
+            record.write_text(actual, encoding="utf-8")
+        return
+    if not record.is_file():
+        pytest.fail(f"{display_path(snippet)} has no recorded output ({display_path(record)}). {UPDATE_HINT}", pytrace=False)
+    expected = record.read_text(encoding="utf-8")
+    if actual != expected:
+        diff = "".join(difflib.unified_diff(
+            expected.splitlines(True), actual.splitlines(True),
+            f"{display_path(record)} (recorded)", f"{display_path(snippet)} (printed now)",
+        ))
+        pytest.fail(f"{display_path(snippet)} prints something else than its record:\n{diff}\n{UPDATE_HINT}", pytrace=False)
+
+
+def test_no_record_without_snippet():
+    """Assert every recorded output still has its snippet (a removed snippet leaves no stale record)."""
+    snippets = {expected_file(s) for s in all_snippets()}
+    stale = [display_path(p) for p in EXPECTED_DIR.rglob("*.json") if p not in snippets]
+    assert not stale, f"recorded outputs whose snippet is gone: {stale}; delete them"
+
+
+def test_every_snippet_is_included_by_a_page():
+    """Assert no snippet is an orphan that no page shows."""
+    from execdocs.build import included_snippets
+
+    used = {p.resolve() for p in included_snippets()}
+    orphans = [display_path(s) for s in all_snippets() if s.resolve() not in used]
+    assert not orphans, f"snippets no page includes: {orphans}; include them with run(...) or delete them"
+

@@ -1,0 +1,112 @@
+"""The built site shows what the snippets print, in both languages, with working language links."""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from page_structure import page_file, pages
+
+from execdocs.directives import find_directives
+from execdocs.settings import LANGUAGES
+
+OUTPUT_BLOCK = re.compile(r'<div class="execdocs-output[^"]*">.*?<code>(.*?)</code>', re.S)
+TAG = re.compile(r"<[^>]+>")
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+
+
+def url_path(page: str) -> str:
+    """The directory URL MkDocs gives a page: 'information/entropy/' for information/entropy.md."""
+    stem = page.removesuffix(".md").removesuffix("index").removesuffix("/")
+    return f"{stem}/" if stem else ""
+
+
+def html_file(site, language, page):
+    return site / language / url_path(page) / "index.html"
+
+
+def shown_outputs(text: str) -> list[str]:
+    """The text of every output block of a built page, unescaped."""
+    return [html.unescape(TAG.sub("", block)).rstrip("\n") for block in OUTPUT_BLOCK.findall(text)]
+
+
+def test_build_passes_strict_without_warnings(built_site):
+    """Assert `python -m execdocs build` (strict, both languages) logs no warning."""
+    _, log = built_site
+    assert "WARNING" not in log, log
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("page", sorted(pages("en")))
+def test_page_shows_each_snippet_output(built_site, runs, language, page):
+    """Assert a built page shows, in order, exactly the output of every snippet section it includes."""
+    site, _ = built_site
+    source = page_file(language, page)
+    expected = []
+    for directive in find_directives(source.read_text(encoding="utf-8"), source):
+        if directive.kind == "run":
+            output = runs[directive.path].output(directive.name).rstrip("\n")
+            if output:
+                expected.append(output)
+    shown = shown_outputs(html_file(site, language, page).read_text(encoding="utf-8"))
+    assert shown == expected, f"site/{language}/{page}: the outputs shown differ from what the snippets print"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_directive_survives_the_build(built_site, language):
+    """Assert no `{{ run(...) }}` or `{{ value(...) }}` is left unrendered in any page."""
+    site, _ = built_site
+    leftovers = [str(p.relative_to(site)) for p in (site / language).rglob("*.html") if re.search(r"\{\{\s*(run|value)\(", p.read_text(encoding="utf-8"))]
+    assert not leftovers
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_language_switch_links_to_the_same_page(built_site, language):
+    """Assert each page's selector links lead to the same page path in every language, and exist."""
+    site, _ = built_site
+    for page in pages(language):
+        text = html_file(site, language, page).read_text(encoding="utf-8")
+        links = dict((lang, href) for href, lang in re.findall(r'<a href="([^"]+)" hreflang="(\w+)" class="md-select__link"', text))
+        assert set(links) == set(LANGUAGES), f"site/{language}/{page}: language links {links}"
+        for other, href in links.items():
+            assert href == f"/{other}/{url_path(page)}", f"site/{language}/{page}: the {other} link is {href}"
+            assert html_file(site, other, page).is_file()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_sitemap_lists_hreflang_alternates(built_site, language):
+    """Assert every sitemap entry names the page in each language, and every page is listed."""
+    site, _ = built_site
+    tree = ET.parse(site / language / "sitemap.xml")
+    entries = tree.findall("s:url", SITEMAP_NS)
+    assert len(entries) == len(pages(language))
+    for entry in entries:
+        loc = entry.find("s:loc", SITEMAP_NS).text
+        alternates = {link.get("hreflang"): link.get("href") for link in entry.findall("x:link", SITEMAP_NS)}
+        assert set(alternates) == set(LANGUAGES), loc
+        assert alternates[language] == loc
+        assert alternates["en"].replace("/en/", "/zh/", 1) == alternates["zh"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_math_and_fonts_are_served_by_the_site(built_site, language):
+    """Assert MathJax is in the site and no page points to another host for scripts, styles or fonts."""
+    site, _ = built_site
+    assert (site / language / "assets/mathjax/tex-chtml.js").is_file()
+    assert list((site / language / "assets/mathjax/output/chtml/fonts/woff-v2").glob("*.woff"))
+    for page in (site / language).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        external = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', text)
+        external = [url for url in external if not url.startswith("https://cross-entropy.example.org/")]
+        assert not external, f"{page.relative_to(site)} loads {external}"
+
+
+def test_root_page_offers_both_languages(built_site):
+    """Assert site/index.html links to each language's home."""
+    site, _ = built_site
+    text = (site / "index.html").read_text(encoding="utf-8")
+    for language in LANGUAGES:
+        assert f'href="{language}/"' in text and (site / language / "index.html").is_file()
+
