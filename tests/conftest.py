@@ -21,8 +21,8 @@ def pytest_addoption(parser):
 
 
 def all_snippets() -> list[Path]:
-    """Every snippet file (helpers whose name starts with '_' excluded)."""
-    return sorted(p for p in SNIPPETS_DIR.rglob("*.py") if not p.name.startswith("_"))
+    """Every snippet file; files and folders whose name starts with '_' are helpers, not snippets."""
+    return sorted(p for p in SNIPPETS_DIR.rglob("*.py") if not any(part.startswith("_") for part in p.relative_to(SNIPPETS_DIR).parts))
 
 
 @pytest.fixture(scope="session")
