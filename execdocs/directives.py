@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from execdocs.errors import SnippetError
@@ -103,10 +104,16 @@ def _check_target(directive: Directive, page: Path, text: str) -> None:
         if line_text.strip() != text[directive.start : directive.end]:
             raise SnippetError(page, directive.line, "run(...) must stand alone on its line (it becomes code blocks)")
         if directive.name:
-            names = section_names(split_chunks(path, path.read_text(encoding="utf-8")))
+            names = _section_names(path, path.read_text(encoding="utf-8"))
             if directive.name not in names:
                 known = ", ".join(names) or "none"
                 raise SnippetError(page, directive.line, f"snippet 'snippets/{directive.snippet}' has no section '{directive.name}' (sections: {known})")
+
+
+@lru_cache(maxsize=1024)
+def _section_names(path: Path, source: str) -> list[str]:
+    """Section names of a snippet, parsed once per distinct source text."""
+    return section_names(split_chunks(path, source))
 
 
 # ---------------------------------------------------------------------------
