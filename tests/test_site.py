@@ -110,3 +110,12 @@ def test_root_page_offers_both_languages(built_site):
     for language in LANGUAGES:
         assert f'href="{language}/"' in text and (site / language / "index.html").is_file()
 
+
+
+def test_chinese_lines_join_without_spaces():
+    """Assert a line break between two Chinese characters is removed, but not inside <pre> or between Latin words."""
+    from hooks.cjk_line_breaks import join_cjk_lines
+
+    assert join_cjk_lines("<p>可评价，\n总是</p>") == "<p>可评价，总是</p>"
+    assert join_cjk_lines("<p>word\nword 中\nx</p>") == "<p>word\nword 中\nx</p>"
+    assert join_cjk_lines("<pre>中\n文</pre>") == "<pre>中\n文</pre>"

@@ -1,0 +1,220 @@
+"""Why classification uses cross-entropy: CE vs MSE on logits and on probabilities, gradients,
+maximum likelihood, numerical stability."""
+
+import math
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+torch.set_printoptions(precision=4, sci_mode=False)
+
+# --8<-- [start:cases]
+target = torch.tensor([0])  # the true class is 0
+target_onehot = torch.tensor([[1.0, 0.0, 0.0]])
+
+cases = {
+    "z_correct": torch.tensor([[5.0, 1.0, 0.5]]),
+    "z_close": torch.tensor([[2.0, 1.8, 0.5]]),
+    "z_wrong": torch.tensor([[0.5, 1.0, 5.0]]),
+}
+for name, logits in cases.items():
+    print(f"softmax({name + ')':10} = {torch.softmax(logits, dim=1)[0]}")
+# --8<-- [end:cases]
+
+# The correct and the wrong cases mirror each other: z_wrong is z_correct reversed.
+assert torch.allclose(torch.softmax(cases["z_correct"], 1), torch.softmax(cases["z_wrong"], 1).flip(1))
+
+# --8<-- [start:ce_and_mse_on_logits]
+ce_loss = nn.CrossEntropyLoss()
+mse_loss = nn.MSELoss()
+
+for name, logits in cases.items():
+    ce = ce_loss(logits, target)
+    mse = mse_loss(logits, target_onehot)  # raw logits against the one-hot target
+    print(f"CE({name + ', y)':13} = {ce:.4f}   MSE({name + ', y)':13} = {mse:.4f}")
+# --8<-- [end:ce_and_mse_on_logits]
+
+ce_correct, ce_close, ce_wrong = (ce_loss(z, target) for z in cases.values())
+mse_logits_correct, mse_logits_close, mse_logits_wrong = (mse_loss(z, target_onehot) for z in cases.values())
+
+# CE is -log of the probability given to the true class; MSE on logits is a plain mean of squares.
+for z, ce, mse in zip(cases.values(), (ce_correct, ce_close, ce_wrong),
+                      (mse_logits_correct, mse_logits_close, mse_logits_wrong)):
+    assert torch.isclose(ce, -torch.log_softmax(z, dim=1)[0, 0])
+    assert torch.isclose(mse, ((z - target_onehot) ** 2).mean())
+assert ce_correct < ce_close < ce_wrong
+assert mse_logits_correct > mse_logits_close  # MSE on logits ranks the correct case worse
+# The article's printed figures, none of which survives execution:
+article_figures = [0.0181, 0.5619, 4.5181, 4.4167, 2.3467, 6.7567]
+computed = [ce_correct, ce_close, ce_wrong, mse_logits_correct, mse_logits_close, mse_logits_wrong]
+assert all(abs(a - c.item()) > 1e-3 for a, c in zip(article_figures, computed))
+# The exact values: (16 + 1 + 0.25) / 3, (1 + 3.24 + 0.25) / 3, (0.25 + 1 + 25) / 3
+assert math.isclose(mse_logits_correct.item(), 5.75, rel_tol=1e-6)
+assert math.isclose(mse_logits_close.item(), 4.49 / 3, rel_tol=1e-6)
+assert math.isclose(mse_logits_wrong.item(), 8.75, rel_tol=1e-6)
+
+# --8<-- [start:shift]
+z = cases["z_correct"]
+z_shifted = z + 10.0  # add the same constant to every logit
+print(f"softmax(z + 10) = {torch.softmax(z_shifted, dim=1)[0]}")
+print(f"CE(z + 10, y)   = {ce_loss(z_shifted, target):.4f}")
+print(f"MSE(z + 10, y)  = {mse_loss(z_shifted, target_onehot):.4f}")
+# --8<-- [end:shift]
+
+mse_logits_shifted = mse_loss(z_shifted, target_onehot)
+assert torch.allclose(torch.softmax(z_shifted, dim=1), torch.softmax(z, dim=1))
+assert torch.isclose(ce_loss(z_shifted, target), ce_correct, atol=1e-5)
+assert mse_logits_shifted > 10 * mse_logits_correct
+
+# --8<-- [start:mse_on_probabilities]
+for name, logits in cases.items():
+    probs = torch.softmax(logits, dim=1)
+    ce = ce_loss(logits, target)
+    mse = mse_loss(probs, target_onehot)  # probabilities against the one-hot target
+    print(f"CE({name + ', y)':13} = {ce:.4f}   MSE(softmax({name + '), y)':14} = {mse:.4f}")
+# --8<-- [end:mse_on_probabilities]
+
+mse_probs_correct, mse_probs_close, mse_probs_wrong = (
+    mse_loss(torch.softmax(z, dim=1), target_onehot) for z in cases.values()
+)
+assert mse_probs_correct < mse_probs_close < mse_probs_wrong
+
+# --8<-- [start:growth]
+# Three classes; the true class gets p, the other two share 1 - p equally.
+print("p_true     CE = -log p   MSE(q, y)")
+growth = []
+for p in [0.9, 0.5, 0.1, 0.01, 0.001, 1e-6]:
+    q = torch.tensor([[p, (1 - p) / 2, (1 - p) / 2]], dtype=torch.float64)
+    ce = -torch.log(q[0, 0])
+    mse = mse_loss(q, target_onehot.double())
+    growth.append((p, ce.item(), mse.item()))
+    print(f"{p:<9g}  {ce:10.4f}   {mse:.4f}")
+# --8<-- [end:growth]
+
+mse_probs_bound = 2 / 3  # all mass on one wrong class: (1 + 1 + 0) / 3
+mse_growth_max = max(m for _, _, m in growth)
+ce_growth_max = max(c for _, c, _ in growth)
+ce_per_decade = math.log(10)  # each tenfold drop of p_true adds log 10 to CE
+assert all(m <= mse_probs_bound for _, _, m in growth)
+assert all(math.isclose(m, (1 - p) ** 2 / 2) for p, _, m in growth)  # closed form for this split
+assert math.isclose(growth[3][1] - growth[2][1], ce_per_decade)
+assert math.isclose(growth[4][1] - growth[3][1], ce_per_decade)
+assert math.isclose(mse_loss(torch.tensor([[0.0, 1.0, 0.0]]), target_onehot).item(), mse_probs_bound, rel_tol=1e-6)
+
+
+# --8<-- [start:gradients]
+def logit_gradients(logits):
+    """Gradients of three losses with respect to the logits, by autograd."""
+    grads = {}
+    for name in ("CE", "MSE(softmax(z), y)", "MSE(z, y)"):
+        z = logits.clone().requires_grad_(True)
+        if name == "CE":
+            loss = F.cross_entropy(z, target)
+        elif name == "MSE(softmax(z), y)":
+            loss = F.mse_loss(torch.softmax(z, dim=1), target_onehot)
+        else:
+            loss = F.mse_loss(z, target_onehot)
+        loss.backward()
+        grads[name] = z.grad[0]
+    return grads
+
+
+base = cases["z_wrong"]  # [0.5, 1, 5]: class 2 is preferred, class 0 is true
+print("k    p_true     dCE/dz_0   dMSE(softmax)/dz_0   dMSE(z)/dz_0")
+for k in [1, 2, 4, 8]:
+    logits = k * base  # the same wrong prediction, k times more confident
+    p_true = torch.softmax(logits, dim=1)[0, 0]
+    g = logit_gradients(logits)
+    print(f"{k:<3}  {p_true:.2e}   {g['CE'][0]:8.4f}   {g['MSE(softmax(z), y)'][0]:18.2e}   "
+          f"{g['MSE(z, y)'][0]:10.4f}")
+# --8<-- [end:gradients]
+
+grads_k1 = logit_gradients(base)
+grads_k8 = logit_gradients(8 * base)
+grad_ce_true_k1 = grads_k1["CE"][0]
+grad_ce_true_k8 = grads_k8["CE"][0]
+grad_mse_probs_true_k1 = grads_k1["MSE(softmax(z), y)"][0]
+grad_mse_probs_true_k8 = grads_k8["MSE(softmax(z), y)"][0]
+grad_mse_probs_norm_k8 = grads_k8["MSE(softmax(z), y)"].norm()
+
+for k in [1, 2, 4, 8]:
+    logits = k * base
+    probs = torch.softmax(logits, dim=1)
+    g = logit_gradients(logits)
+    # CE: the gradient is p - y, bounded by 1 in every component
+    assert torch.allclose(g["CE"], probs[0] - target_onehot[0], atol=1e-6)
+    # MSE on probabilities: the chain rule through softmax, J^T (2/3)(p - y), J = diag(p) - p p^T
+    p = probs[0]
+    jacobian = torch.diag(p) - torch.outer(p, p)
+    assert torch.allclose(g["MSE(softmax(z), y)"], jacobian.T @ (2 / 3 * (p - target_onehot[0])), atol=1e-7)
+    # MSE on raw logits: 2 (z - y) / 3, growing linearly with the logits
+    assert torch.allclose(g["MSE(z, y)"], 2 / 3 * (logits[0] - target_onehot[0]))
+    # from k = 4 on, z_0 > 1 and MSE on logits pushes the true logit down (positive gradient)
+    assert (g["MSE(z, y)"][0] > 0) == (k >= 4)
+assert grad_ce_true_k8 < -0.99  # CE keeps pushing the true logit up at full strength
+assert abs(grad_mse_probs_true_k8) < 1e-8 < abs(grad_mse_probs_true_k1)  # MSE on softmax has stalled
+assert grad_mse_probs_norm_k8 < 1e-8
+
+# --8<-- [start:max_likelihood]
+torch.manual_seed(0)
+logits = torch.randn(8, 3)  # a model's logits for 8 samples, 3 classes
+labels = torch.randint(0, 3, (8,))  # their true classes
+
+p_label = torch.softmax(logits, dim=1)[torch.arange(8), labels]  # probability of each label
+likelihood = p_label.prod()
+mean_ce = F.cross_entropy(logits, labels)  # reduction="mean"
+
+print(f"p(y_i | x_i)         = {p_label}")
+print(f"L = prod p           = {likelihood:.4e}")
+print(f"-log L / N           = {-torch.log(likelihood) / 8:.4f}")
+print(f"mean CE              = {mean_ce:.4f}")
+# --8<-- [end:max_likelihood]
+
+nll_from_likelihood = -torch.log(likelihood) / 8
+assert torch.isclose(mean_ce, nll_from_likelihood)
+assert torch.isclose(mean_ce, -torch.log(p_label).mean())
+
+# --8<-- [start:underflow]
+p_many = torch.full((200,), 0.5)  # 200 labels, each predicted with probability 0.5
+likelihood_many = p_many.prod()  # float32: 0.5 ** 200 is far below the smallest float
+nll_many = -torch.log(p_many).sum()
+
+print(f"prod p       = {likelihood_many}")
+print(f"-log prod p  = {-torch.log(likelihood_many)}")
+print(f"-sum log p   = {nll_many:.4f}")
+# --8<-- [end:underflow]
+
+assert likelihood_many == 0.0 and torch.isinf(-torch.log(likelihood_many))
+assert math.isclose(nll_many.item(), 200 * math.log(2), rel_tol=1e-6)
+
+# --8<-- [start:mse_gaussian]
+# MSE has a likelihood reading too: the NLL of a Gaussian with fixed variance 1.
+z = cases["z_close"][0]
+y = target_onehot[0]
+gaussian_nll = -torch.distributions.Normal(z, 1.0).log_prob(y).sum()
+half_sse = 0.5 * ((z - y) ** 2).sum()
+constant = 3 * 0.5 * math.log(2 * math.pi)
+print(f"-log N(y; z, 1)          = {gaussian_nll:.4f}")
+print(f"0.5 * sum (z - y)^2 + c  = {half_sse + constant:.4f}")
+# --8<-- [end:mse_gaussian]
+
+assert torch.isclose(gaussian_nll, half_sse + constant)
+
+# --8<-- [start:stability]
+z_extreme = torch.tensor([[0.0, 0.0, 200.0]])  # very confident in class 2; class 0 is true
+
+naive_ce = -torch.log(torch.softmax(z_extreme, dim=1)[0, 0])  # softmax underflows to 0
+stable_ce = F.cross_entropy(z_extreme, target)  # log-softmax inside, no underflow
+mse_probs_extreme = F.mse_loss(torch.softmax(z_extreme, dim=1), target_onehot)
+print(f"softmax(z)                = {torch.softmax(z_extreme, dim=1)[0]}")
+print(f"-log softmax(z)_0         = {naive_ce}")
+print(f"F.cross_entropy(z, y)     = {stable_ce:.4f}")
+print(f"MSE(softmax(z), y)        = {mse_probs_extreme:.4f}")
+# --8<-- [end:stability]
+
+assert torch.isinf(naive_ce)
+assert torch.isclose(stable_ce, torch.logsumexp(z_extreme, dim=1)[0] - z_extreme[0, 0])
+assert torch.isclose(stable_ce, torch.tensor(200.0))
+assert torch.isfinite(mse_probs_extreme) and torch.isclose(mse_probs_extreme, torch.tensor(2 / 3))
