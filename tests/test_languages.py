@@ -57,3 +57,14 @@ def test_zh_config_inherits_the_nav():
     """Assert mkdocs.zh.yml does not define its own nav (one nav for both languages)."""
     config = yaml.load((ROOT / "mkdocs.zh.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     assert config.get("INHERIT") == "mkdocs.yml" and "nav" not in config
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_headings_hold_no_math(language):
+    """Assert no heading contains $...$: the table of contents shows headings as plain text, so TeX would stay raw."""
+    offenders = []
+    for page in sorted(pages(language)):
+        for number, line in enumerate((ROOT / "docs" / language / page).read_text(encoding="utf-8").splitlines(), 1):
+            if line.startswith("#") and "$" in line:
+                offenders.append(f"docs/{language}/{page}:{number}: {line}")
+    assert not offenders, "write symbols in headings as Unicode (γ, α) instead of math:\n" + "\n".join(offenders)
