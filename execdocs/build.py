@@ -13,13 +13,9 @@ from execdocs.directives import find_directives
 from execdocs.errors import SnippetError
 from execdocs.runner import Engine
 from execdocs.settings import DOCS_DIR, LANGUAGES, ROOT
+from execdocs.site_checks import page_sources, site_problems
 
 CONFIGS = {"en": ROOT / "mkdocs.yml", "zh": ROOT / "mkdocs.zh.yml"}
-
-
-def page_sources(language: str) -> list[Path]:
-    """Every Markdown page of one language, in a stable order."""
-    return sorted((DOCS_DIR / language).rglob("*.md"))
 
 
 def included_snippets() -> list[Path]:
@@ -34,6 +30,12 @@ def included_snippets() -> list[Path]:
 def build(site_dir: Path, engine: Engine | None = None) -> int:
     """Build both languages into `site_dir`; return 0 on success, print why not otherwise."""
     started = time.perf_counter()
+    problems = site_problems()  # cheap, and all of them at once: before any snippet runs
+    if problems:
+        for problem in problems:
+            print(f"ERROR: {problem}", file=sys.stderr)
+        print(f"ERROR: {len(problems)} problem(s) in pages or snippets; nothing was built.", file=sys.stderr)
+        return 1
     engine = engine or Engine()
     try:
         engine.run(included_snippets())  # one warm worker for all; both builds then hit the cache
@@ -50,13 +52,15 @@ def build(site_dir: Path, engine: Engine | None = None) -> int:
         )
         for language, config in CONFIGS.items()
     }
-    failed = False
+    failed = []
     for language, process in builds.items():
         output, _ = process.communicate()
         print(f"--- mkdocs build --strict ({language}) ---\n{output.rstrip()}")
-        failed |= process.returncode != 0
+        if process.returncode != 0:
+            failed.append(language)
     if failed:
-        print("ERROR: the strict build failed; see the messages above.", file=sys.stderr)
+        print(f"ERROR: mkdocs build --strict failed for {', '.join(failed)}: fix what the WARNING and ERROR lines above name "
+              "(each names its page), then build again.", file=sys.stderr)
         return 1
     shutil.copyfile(DOCS_DIR / "index.html", site_dir / "index.html")
     print(f"Built {', '.join(CONFIGS)} into {site_dir} in {time.perf_counter() - started:.1f} s")

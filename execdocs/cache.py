@@ -34,10 +34,23 @@ def digest(path: Path) -> str | None:
         return None
 
 
-def run_key(path: Path) -> str:
-    """The cache key of one snippet run: its path, its bytes and the toolchain."""
-    material = json.dumps([toolchain(), display_path(path), digest(path)], sort_keys=True)
+def run_key(path: Path, seed: int = 0) -> str:
+    """The cache key of one snippet run: its path, its bytes, the toolchain and the seed it ran with."""
+    material = json.dumps([toolchain(), display_path(path), digest(path), seed], sort_keys=True)
     return hashlib.sha256(material.encode()).hexdigest()
+
+
+def well_formed(result) -> bool:
+    """A successful run as the runtime describes it; anything else in a cache file is corrupt."""
+    try:
+        return (
+            result["ok"] is True
+            and all(isinstance(c["name"], (str, type(None))) and isinstance(c["output"], str) for c in result["chunks"])
+            and isinstance(result["values"], dict)
+            and all(isinstance(v, (bool, int, float, str)) for v in result["values"].values())
+        )
+    except (KeyError, TypeError):
+        return False
 
 
 class RunCache:
@@ -46,9 +59,9 @@ class RunCache:
     def __init__(self, folder: Path = CACHE_DIR):
         self.folder = Path(folder)
 
-    def load(self, path: Path) -> dict | None:
+    def load(self, path: Path, seed: int = 0) -> dict | None:
         """The stored result for `path`, or None if absent, corrupt or stale."""
-        entry = self.folder / f"{run_key(path)}.json"
+        entry = self.folder / f"{run_key(path, seed)}.json"
         try:
             record = json.loads(entry.read_text(encoding="utf-8"))
             fresh = record["toolchain"] == toolchain() and all(
@@ -57,16 +70,16 @@ class RunCache:
             result = record["result"]
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # absent or unreadable: run again
-        return result if fresh and result.get("ok") else None
+        return result if fresh and well_formed(result) else None
 
-    def store(self, path: Path, result: dict) -> None:
+    def store(self, path: Path, result: dict, seed: int = 0) -> None:
         """Keep a successful result; failures are always re-run."""
         if not result.get("ok"):
             return
         reads = {name: digest(ROOT / name) for name in result.get("reads", [])}
         record = {"toolchain": toolchain(), "snippet": display_path(path), "reads": reads, "result": result}
         self.folder.mkdir(parents=True, exist_ok=True)
-        entry = self.folder / f"{run_key(path)}.json"
+        entry = self.folder / f"{run_key(path, seed)}.json"
         temporary = entry.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(json.dumps(record, allow_nan=True), encoding="utf-8")
         temporary.replace(entry)  # atomic: a reader never sees half a file

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import html
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from execdocs.errors import SnippetError
 from execdocs.runner import Run
 from execdocs.sections import section_names, split_chunks
+from execdocs.source import read_source
 from execdocs.settings import DIRECTIVE, DIRECTIVE_NAMES, OUTPUT_TITLE, SNIPPETS_DIR
 
 
@@ -96,7 +98,8 @@ def _build(kind: str, args: tuple, page: Path, line: int, start: int, end: int) 
 def _check_target(directive: Directive, page: Path, text: str) -> None:
     path = directive.path
     if not path.is_file() or SNIPPETS_DIR.resolve() not in path.parents:
-        raise SnippetError(page, directive.line, f"snippet 'snippets/{directive.snippet}' not found")
+        raise SnippetError(page, directive.line, f"snippet 'snippets/{directive.snippet}' not found; "
+                                                 "the path in run(...) and value(...) is relative to snippets/")
     if directive.kind == "run":
         line_start = text.rfind("\n", 0, directive.start) + 1
         line_end = text.find("\n", directive.end)
@@ -104,7 +107,7 @@ def _check_target(directive: Directive, page: Path, text: str) -> None:
         if line_text.strip() != text[directive.start : directive.end]:
             raise SnippetError(page, directive.line, "run(...) must stand alone on its line (it becomes code blocks)")
         if directive.name:
-            names = _section_names(path, path.read_text(encoding="utf-8"))
+            names = _section_names(path, read_source(path))  # not UTF-8: an error at its line, not a crash
             if directive.name not in names:
                 known = ", ".join(names) or "none"
                 raise SnippetError(page, directive.line, f"snippet 'snippets/{directive.snippet}' has no section '{directive.name}' (sections: {known})")
@@ -153,4 +156,4 @@ def _quoted_value(directive: Directive, run: Run, page: Path) -> str:
         text = format(value, directive.fmt)
     except (ValueError, TypeError) as error:
         raise SnippetError(page, directive.line, f"cannot format {directive.name}={value!r} with '{directive.fmt}': {error}") from None
-    return text
+    return html.escape(text, quote=False)  # a quoted string is text, never markup

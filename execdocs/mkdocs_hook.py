@@ -1,7 +1,9 @@
 """MkDocs hook: run every snippet the pages include, then put code and output into the pages.
 
 Listed under `hooks:` in mkdocs.yml. All work is delegated to the engine; this file only
-maps MkDocs events onto it. Errors become `PluginError`, which stops any build.
+maps MkDocs events onto it. Errors become `PluginError`, which stops any build; page
+problems that still leave a page to show (math, typed numbers) are warnings, fatal
+under --strict.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from execdocs.directives import find_directives, render
 from execdocs.errors import SnippetError
 from execdocs.runner import shared_engine
 from execdocs.settings import MATHJAX_DIR, MATHJAX_FILES, ROOT
+from execdocs.site_checks import page_problems
 
 log = logging.getLogger("mkdocs.plugins.execdocs")
 
@@ -23,12 +26,15 @@ _runs: dict = {}  # snippet path -> Run, for the build in progress
 
 
 def on_files(files, config):
-    """Collect the directives of every page, run their snippets in one batch, add MathJax."""
+    """Check every page, collect its directives, run their snippets in one batch, add MathJax."""
     _runs.clear()
     docs_dir = Path(config.docs_dir)
     pages = {docs_dir / file.src_uri: file.content_string for file in files.documentation_pages()}
     try:
         found = {page: find_directives(text, page) for page, text in pages.items()}
+        for page, text in pages.items():
+            for problem in page_problems(text, page, found[page]):
+                log.warning(str(problem))  # the page can still be shown (`mkdocs serve`); --strict makes it fatal
         _runs.update(shared_engine().run(d.path for directives in found.values() for d in directives))
         for page, text in pages.items():  # render once now, so that errors carry the page's true line numbers
             render(text, page, found[page], _runs, _language(config))

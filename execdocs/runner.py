@@ -13,8 +13,9 @@ from pathlib import Path
 
 from execdocs.cache import RunCache
 from execdocs.errors import SnippetError, display_path
-from execdocs.sections import whole_code, split_chunks
-from execdocs.settings import MEMORY_LIMIT_MB, ROOT, TIMEOUT_SECONDS
+from execdocs.sections import split_chunks, whole_code
+from execdocs.source import read_source, snippet_options
+from execdocs.settings import HASH_SEED, MEMORY_LIMIT_MB, ROOT, TIMEOUT_SECONDS
 
 
 @dataclass
@@ -42,10 +43,12 @@ class Run:
 class Engine:
     """Runs snippets isolated and in parallel; one instance per process is enough."""
 
-    def __init__(self, cache: RunCache | None = None, timeout: float = TIMEOUT_SECONDS, memory_mb: int = MEMORY_LIMIT_MB):
+    def __init__(self, cache: RunCache | None = None, timeout: float = TIMEOUT_SECONDS, memory_mb: int = MEMORY_LIMIT_MB,
+                 hash_seed: int = HASH_SEED):
         self.cache = cache or RunCache()
-        self.timeout = timeout
+        self.timeout = timeout  # defaults; a snippet may set its own with `# execdocs: timeout=60`
         self.memory_mb = memory_mb
+        self.hash_seed = hash_seed  # PYTHONHASHSEED of the worker, and the seed of the global random generators
         self.executed: list[Path] = []  # every path actually run by this engine, for tests and benchmarks
         self._worker: subprocess.Popen | None = None
         self._next_id = 0
@@ -56,7 +59,7 @@ class Engine:
         failures = [outcome for outcome in outcomes.values() if isinstance(outcome, SnippetError)]
         if failures:
             first, rest = failures[0], failures[1:]
-            raise SnippetError(first.path, first.line, first.message, "\n\n".join([first.detail, *map(str, rest)]).strip())
+            raise SnippetError(first.path, first.line, first.message, "\n\n".join([first.detail, *map(str, rest)]).strip("\n"))
         return outcomes
 
     def run_each(self, paths: Iterable[Path]) -> dict[Path, Run | SnippetError]:
@@ -68,7 +71,7 @@ class Engine:
             if not path.is_file():
                 results[path] = {"ok": False, "error": {"path": display_path(path), "line": None, "message": "snippet file not found", "detail": ""}}
                 continue
-            hit = self.cache.load(path)
+            hit = self.cache.load(path, self.hash_seed)
             if hit is not None:
                 results[path] = hit
                 cached.add(path)
@@ -83,8 +86,8 @@ class Engine:
                 outcomes[path] = SnippetError(error["path"], error["line"], error["message"], error["detail"])
                 continue
             if path not in cached:
-                self.cache.store(path, result)
-            source = path.read_text(encoding="utf-8")
+                self.cache.store(path, result, self.hash_seed)
+            source = read_source(path)
             outcomes[path] = Run(path, result["chunks"], result["values"], result.get("seconds", 0.0), path in cached, source)
         return outcomes
 
@@ -97,16 +100,23 @@ class Engine:
             worker.stdout.close()
 
     def _execute(self, paths: list[Path]) -> dict[Path, dict]:
-        worker = self._ensure_worker()
-        by_id = {}
+        by_id, results, requests = {}, {}, []
         for path in paths:
+            try:
+                options = snippet_options(path, read_source(path))
+            except SnippetError as error:
+                results[path] = {"ok": False, "error": {"path": error.path, "line": error.line, "message": error.message, "detail": error.detail}}
+                continue
             self._next_id += 1
             by_id[self._next_id] = path
-            request = {"id": self._next_id, "path": str(path), "timeout": self.timeout, "memory_mb": self.memory_mb}
-            worker.stdin.write(json.dumps(request) + "\n")
+            requests.append({"id": self._next_id, "path": str(path), "seed": self.hash_seed,
+                             "timeout": options.get("timeout", self.timeout), "memory_mb": options.get("memory_mb", self.memory_mb)})
+        if not requests:
+            return results
+        worker = self._ensure_worker()
+        worker.stdin.writelines(json.dumps(request) + "\n" for request in requests)
         worker.stdin.flush()
-        results = {}
-        while len(results) < len(by_id):
+        while len(results) < len(paths):
             line = worker.stdout.readline()
             if not line:
                 self._worker = None
@@ -123,7 +133,7 @@ class Engine:
     def _ensure_worker(self) -> subprocess.Popen:
         if self._worker is None or self._worker.poll() is not None:
             # A fixed hash seed keeps set and dict-of-str order identical between runs.
-            env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+            env = {**os.environ, "PYTHONHASHSEED": str(self.hash_seed), "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
             self._worker = subprocess.Popen(
                 [sys.executable, "-m", "execdocs.worker"], cwd=ROOT, env=env, text=True,
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=1,

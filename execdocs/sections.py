@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import ast
 import textwrap
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from execdocs.errors import SnippetError
-from execdocs.settings import SECTION_MARKER
+from execdocs.errors import SnippetError, display_path
+from execdocs.settings import SECTION_MARKER, SNIPPET_OPTIONS
+from execdocs.source import reproduce
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,8 @@ def split_chunks(path: Path, source: str) -> list[Chunk]:
     def close(name: str | None, end: int) -> None:
         body = lines[start - 1 : end]
         if name is not None or any(line.strip() for line in body):
-            code = textwrap.dedent("\n".join(body)).strip("\n")
+            shown = [line for line in body if not SNIPPET_OPTIONS.match(line)]  # limits are not part of the lesson
+            code = textwrap.dedent("\n".join(shown)).strip("\n")
             chunks.append(Chunk(name, start, end, code))
 
     for number, line in enumerate(lines, start=1):
@@ -66,7 +69,9 @@ def compile_chunks(path: Path, source: str, chunks: list[Chunk]) -> list[tuple[C
     try:
         tree = ast.parse(source, filename=str(path))
     except SyntaxError as error:
-        raise SnippetError(path, error.lineno, f"SyntaxError: {error.msg}") from None
+        error.filename = display_path(path)  # Python's own report, with the caret under the fault
+        detail = "".join(traceback.format_exception_only(SyntaxError, error)) + reproduce(path)
+        raise SnippetError(path, error.lineno, f"SyntaxError: {error.msg}", detail) from None
     compiled = []
     statements = list(tree.body)
     for chunk in chunks:
@@ -88,5 +93,5 @@ def section_names(chunks: list[Chunk]) -> list[str]:
 
 def whole_code(source: str) -> str:
     """The file as shown when a page includes all of it: markers removed."""
-    kept = [line for line in source.splitlines() if not SECTION_MARKER.match(line)]
+    kept = [line for line in source.splitlines() if not SECTION_MARKER.match(line) and not SNIPPET_OPTIONS.match(line)]
     return "\n".join(kept).strip("\n")

@@ -25,6 +25,15 @@ LANGUAGES = ("en", "zh")
 
 SECTION_MARKER = re.compile(r"^\s*#\s*--8<--\s*\[(start|end):([A-Za-z0-9_\-]+)\]\s*$")
 
+# Per-snippet limits, on a comment line of the snippet: `# execdocs: timeout=60 memory_mb=4096`.
+# The line is not shown on pages; EXECDOCS_TIMEOUT / EXECDOCS_MEMORY_MB set the defaults.
+SNIPPET_OPTIONS = re.compile(r"^\s*#\s*execdocs:(?P<options>.*)$")
+SNIPPET_OPTION_NAMES = ("timeout", "memory_mb")
+
+# Files and folders under snippets/ whose name starts with this are helpers, not snippets:
+# no page has to include them.
+HELPER_PREFIX = "_"
+
 # ---------------------------------------------------------------------------
 # Page directives: `{{ run("chapter/topic.py:section") }}` and
 # `{{ value("chapter/topic.py:name", ".4f") }}`. Anything else written as
@@ -42,11 +51,18 @@ DIRECTIVE_NAMES = ("run", "value")
 PRELOAD = ("numpy", "torch", "torch.nn", "torch.nn.functional")
 TIMEOUT_SECONDS = float(os.environ.get("EXECDOCS_TIMEOUT", "10"))
 MEMORY_LIMIT_MB = int(os.environ.get("EXECDOCS_MEMORY_MB", "2048"))
+# What one section may show; the rest is cut with a visible note (runtime.clean_output).
 MAX_OUTPUT_CHARS = 20_000
+MAX_OUTPUT_LINES = 500
+MAX_LINE_CHARS = 500
 PARALLEL_RUNS = max(1, min(4, os.cpu_count() or 1))
+# Normal runs use hash seed 0 and seed Python's, NumPy's and torch's global generators
+# with it; the nondeterminism check runs everything again with another seed.
+HASH_SEED = 0
+SECOND_RUN_SEED = 1
 
 # Bump when a change to the engine changes what a run produces, to invalidate caches.
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 
 # Labels of the output block under each included snippet, per page language.
 OUTPUT_TITLE = {"en": "Output", "zh": "输出"}

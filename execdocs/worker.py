@@ -1,7 +1,7 @@
 """The warm worker: imports torch once, then forks a fresh child for every snippet run.
 
 Protocol (JSON lines): the client writes `{"id": 1, "path": "...", "timeout": 10,
-"memory_mb": 2048}` to stdin; the worker answers `{"id": 1, "result": {...}}` on its
+"memory_mb": 2048, "seed": 0}` to stdin; the worker answers `{"id": 1, "result": {...}}` on its
 stdout, in completion order. It starts with one line `{"ready": true}` and exits at EOF.
 Forking keeps the cost of `import torch` to once per build while every snippet still
 starts from the same clean state: nothing one snippet does can reach another.
@@ -20,6 +20,10 @@ import time
 from pathlib import Path
 
 from execdocs.settings import PARALLEL_RUNS, PRELOAD
+
+# What to do about a run that went past its memory limit.
+MORE_MEMORY = ("Use less memory, or raise the limit with a line `# execdocs: memory_mb=4096` in the snippet "
+               "(or EXECDOCS_MEMORY_MB=4096 for every snippet)")
 
 
 def main() -> None:
@@ -90,17 +94,19 @@ def _child(request: dict, write_fd: int) -> None:
     _limit_memory(request["memory_mb"])
     from execdocs.runtime import execute
 
-    result = execute(Path(request["path"]))
+    result = execute(Path(request["path"]), request.get("seed", 0))
+    if not result["ok"] and result["error"]["message"].startswith("MemoryError"):
+        result["error"]["message"] += f" (over its memory limit of {request['memory_mb']:g} MB). {MORE_MEMORY}"
     payload = json.dumps(result, allow_nan=True).encode()
     with os.fdopen(write_fd, "wb") as out:
         out.write(payload)
 
 
-def _limit_memory(extra_mb: int) -> None:
+def _limit_memory(extra_mb: float) -> None:
     """Cap the address space at what the fork inherited plus `extra_mb`."""
     with open("/proc/self/statm") as statm:
         inherited = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    limit = inherited + extra_mb * 1024 * 1024
+    limit = inherited + int(extra_mb * 1024 * 1024)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
@@ -111,11 +117,14 @@ def _finish(selector, running, run, replies, *, killed: bool) -> None:
     _, status = os.waitpid(run["pid"], 0)
     request = run["request"]
     if killed:
-        result = _crash(request, f"did not finish within {request['timeout']:g} s (timeout); it may loop forever or wait for input")
+        result = _crash(request, f"did not finish within {request['timeout']:g} s (timeout); it may loop forever or wait for input. "
+                                 "If it is only slow, allow it more time with a line `# execdocs: timeout=60` in the snippet "
+                                 "(or EXECDOCS_TIMEOUT=60 for every snippet)")
     elif run["buffer"]:
         result = json.loads(run["buffer"])
     elif os.WIFSIGNALED(status):
-        result = _crash(request, f"the process running it died with signal {os.WTERMSIG(status)} (out of memory or a crash in native code)")
+        result = _crash(request, f"the process running it died with signal {os.WTERMSIG(status)} (out of memory or a crash "
+                                 f"in native code; its memory limit is {request['memory_mb']:g} MB). {MORE_MEMORY}")
     else:
         result = _crash(request, f"the process running it exited with status {os.WEXITSTATUS(status)} before reporting")
     replies.write(json.dumps({"id": request["id"], "result": result}, allow_nan=True) + "\n")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from execdocs.build import included_snippets
 from execdocs.runner import Engine
-from execdocs.settings import ROOT, SNIPPETS_DIR
+from execdocs.settings import ROOT
+from execdocs.site_checks import snippet_files
 
 
 def pytest_addoption(parser):
@@ -18,11 +18,6 @@ def pytest_addoption(parser):
         "--update-outputs", action="store_true",
         help="write the snippets' current outputs to tests/expected/ instead of comparing",
     )
-
-
-def all_snippets() -> list[Path]:
-    """Every snippet file; files and folders whose name starts with '_' are helpers, not snippets."""
-    return sorted(p for p in SNIPPETS_DIR.rglob("*.py") if not any(part.startswith("_") for part in p.relative_to(SNIPPETS_DIR).parts))
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +30,7 @@ def engine():
 @pytest.fixture(scope="session")
 def runs(engine):
     """Every snippet, run once (in parallel, through the cache): its Run or its SnippetError."""
-    return engine.run_each(all_snippets() + included_snippets())
+    return engine.run_each(snippet_files() + included_snippets())
 
 
 @pytest.fixture(scope="session")

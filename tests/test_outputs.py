@@ -5,16 +5,16 @@ from __future__ import annotations
 import difflib
 
 import pytest
-from conftest import all_snippets
 from recorded_outputs import describe, expected_file
 
 from execdocs.errors import SnippetError, display_path
 from execdocs.settings import EXPECTED_DIR
+from execdocs.site_checks import snippet_files
 
 UPDATE_HINT = "If the new output is right, accept it with `make accept` (pytest tests/test_outputs.py --update-outputs)."
 
 
-@pytest.mark.parametrize("snippet", all_snippets(), ids=display_path)
+@pytest.mark.parametrize("snippet", snippet_files(), ids=display_path)
 def test_output_matches_record(snippet, runs, request):
     """Assert a snippet's output and values equal its recorded JSON, or rewrite it with --update-outputs."""
     run = runs[snippet.resolve()]
@@ -40,7 +40,7 @@ def test_output_matches_record(snippet, runs, request):
 
 def test_no_record_without_snippet():
     """Assert every recorded output still has its snippet (a removed snippet leaves no stale record)."""
-    snippets = {expected_file(s) for s in all_snippets()}
+    snippets = {expected_file(s) for s in snippet_files()}
     stale = [display_path(p) for p in EXPECTED_DIR.rglob("*.json") if p not in snippets]
     assert not stale, f"recorded outputs whose snippet is gone: {stale}; delete them"
 
@@ -50,6 +50,6 @@ def test_every_snippet_is_included_by_a_page():
     from execdocs.build import included_snippets
 
     used = {p.resolve() for p in included_snippets()}
-    orphans = [display_path(s) for s in all_snippets() if s.resolve() not in used]
+    orphans = [display_path(s) for s in snippet_files() if s.resolve() not in used]
     assert not orphans, f"snippets no page includes: {orphans}; include them with run(...) or delete them"
 
