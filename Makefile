@@ -35,6 +35,9 @@ test: install install-browser  ## the whole test suite, as CI runs it
 accept: install  ## record the snippets' current outputs as the expected ones
 	$(PYTHON) -m pytest tests/test_outputs.py --update-outputs
 
+screenshots: install install-browser  ## full-page PNGs of every page, both languages, into screenshots/
+	$(PYTHON) tests/browser/screenshots.py --out screenshots
+
 bench: install
 	$(PYTHON) bench/build_speed.py
 

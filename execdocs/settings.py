@@ -68,4 +68,9 @@ ENGINE_VERSION = "2"
 OUTPUT_TITLE = {"en": "Output", "zh": "输出"}
 
 # The parts of MathJax the site serves (relative to node_modules/mathjax/es5).
-MATHJAX_FILES = ("tex-chtml.js", "output/chtml/fonts/woff-v2/*.woff", "input/tex/extensions/*.js")
+MATHJAX_FILES = (
+    "startup.js", "core.js", "input/tex.js", "output/chtml.js", "output/chtml/fonts/tex.js",
+    "a11y/assistive-mml.js",  # the formula as MathML, for screen readers
+    "output/chtml/fonts/woff-v2/*.woff",
+    "input/tex/extensions/*.js",  # loaded on demand when a page uses a macro from one of them
+)

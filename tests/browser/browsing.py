@@ -1,0 +1,159 @@
+"""What the browser tests and tests/browser/screenshots.py share: the pages, the server, Chromium.
+
+Kept free of pytest so that the screenshot command can use it on its own.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from execdocs.settings import DOCS_DIR, LANGUAGES
+
+# Debian's Chromium (`make install-browser`); Playwright cannot download its own browsers here.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-quic", "--no-first-run", "--disable-sync",
+]
+NOT_FOUND = "404.html"  # the not-found page MkDocs writes in each language
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+
+# Resolves once MathJax has typeset the page and the fonts it asked for have loaded. Returns
+# what went wrong, or "" (MathJax missing, or still busy after the timeout).
+WAIT_FOR_MATH = """async (timeoutMs) => {
+  if (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) return "MathJax did not load (window.MathJax.startup is missing)";
+  const timeout = new Promise((resolve) => setTimeout(() => resolve("timeout"), timeoutMs));
+  const done = MathJax.startup.promise.then(() => document.fonts.ready).then(() => "");
+  const outcome = await Promise.race([done, timeout]);
+  return outcome === "timeout" ? `MathJax was still typesetting after ${timeoutMs / 1000} s` : outcome;
+}"""
+MATH_TIMEOUT_MS = 20_000
+
+
+def chromium_path() -> str | None:
+    """The Chromium to drive: $CHROMIUM if set, else Debian's /usr/bin/chromium, else `chromium` on PATH."""
+    if os.environ.get("CHROMIUM"):
+        return os.environ["CHROMIUM"]
+    if Path("/usr/bin/chromium").is_file():
+        return "/usr/bin/chromium"
+    return shutil.which("chromium")
+
+
+def launch_chromium(playwright):
+    """Start headless Chromium; fail with the command that installs it when it is missing."""
+    path = chromium_path()
+    if path is None or not Path(path).is_file():
+        raise RuntimeError("Chromium not found (looked at $CHROMIUM, /usr/bin/chromium, PATH): run `make install-browser`")
+    return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+
+
+@dataclass(frozen=True, order=True)
+class SitePage:
+    """One page of the built site: its language and its source under docs/<language>/ (or 404.html)."""
+
+    language: str
+    source: str
+
+    @property
+    def path(self) -> str:
+        """The URL path the page is served at, e.g. /en/information/entropy/ or /zh/404.html."""
+        if self.source == NOT_FOUND:
+            return f"/{self.language}/{NOT_FOUND}"
+        stem = self.source.removesuffix(".md").removesuffix("index").removesuffix("/")
+        return f"/{self.language}/{stem}/" if stem else f"/{self.language}/"
+
+    @property
+    def doc(self) -> Path | None:
+        """The Markdown source, or None for the 404 page (MkDocs makes it)."""
+        return None if self.source == NOT_FOUND else DOCS_DIR / self.language / self.source
+
+    @property
+    def name(self) -> str:
+        """How messages and test ids name the page: its source file, docs/en/information/entropy.md."""
+        return f"404 page ({self.path})" if self.source == NOT_FOUND else f"docs/{self.language}/{self.source}"
+
+    @property
+    def id(self) -> str:
+        return f"{self.language}/{self.source}"
+
+    def in_language(self, language: str) -> SitePage:
+        return SitePage(language, self.source)
+
+
+def sources(language: str) -> list[str]:
+    """Page sources of one language, relative to docs/<language>/."""
+    root = DOCS_DIR / language
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.md"))
+
+
+def site_pages(*, not_found: bool = True) -> list[SitePage]:
+    """Every page of both languages, from docs/<language>/**/*.md, plus each language's 404 page."""
+    pages = [SitePage(language, source) for language in LANGUAGES for source in sources(language)]
+    if not_found:
+        pages += [SitePage(language, NOT_FOUND) for language in LANGUAGES]
+    return pages
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    """Serves files from the site directory without logging each request to stderr."""
+
+    def log_message(self, format, *args):  # noqa: A002 (the base class names it)
+        pass
+
+
+@contextmanager
+def serve(site_dir: Path) -> Iterator[str]:
+    """Serve `site_dir` on 127.0.0.1 (a free port) in a thread; yields the base URL, http://127.0.0.1:PORT."""
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+# ---------------------------------------------------------------------------
+# Page weight
+# ---------------------------------------------------------------------------
+
+LOCAL_HOSTS = {"127.0.0.1"}
+# Page weight budget, in bytes per page as a first-time visitor downloads it (nothing cached,
+# no compression: http.server sends files as they are). See WEIGHT_BUDGET_NOTES below.
+WEIGHT_BUDGET = {
+    "HTML": 250_000,
+    "CSS": 200_000,
+    "JS": 1_000_000,
+    "fonts": 250_000,
+    "images": 50_000,
+    "data": 800_000,
+    "total": 2_200_000,
+}
+WEIGHT_BUDGET_NOTES = (
+    "JS is MathJax's startup, core, TeX input, CommonHTML output and assistive MathML (0.76 MB; no menu) plus "
+    "Material's bundle (114 kB) and its search worker (~40 kB); fonts are the MathJax woff files a page's "
+    "formulas use; data is search/search_index.json (all pages of the language) and the two sitemaps."
+)
+WEIGHT_KINDS = ("HTML", "CSS", "JS", "fonts", "images", "data")
+_RESOURCE_KIND = {"document": "HTML", "stylesheet": "CSS", "script": "JS", "font": "fonts", "image": "images"}
+_EXTENSION_KIND = {".html": "HTML", ".css": "CSS", ".js": "JS", ".woff": "fonts", ".woff2": "fonts",
+                   ".png": "images", ".svg": "images", ".ico": "images", ".jpg": "images", ".webp": "images"}
+
+
+def weight_kind(url: str, resource_type: str) -> str:
+    """HTML, CSS, JS, fonts, images or data (search index, sitemaps)."""
+    if resource_type in _RESOURCE_KIND:
+        return _RESOURCE_KIND[resource_type]
+    return _EXTENSION_KIND.get(Path(urllib.parse.urlsplit(url).path).suffix.lower(), "data")

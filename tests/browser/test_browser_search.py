@@ -1,0 +1,67 @@
+"""Material's search box finds the page that teaches a topic, in Chinese on /zh/ and in English on /en/."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import pytest
+from browsing import SitePage
+
+# (language, query, the page that teaches it). The Chinese index is cut into words by jieba.
+SEARCHES = [
+    ("zh", "交叉熵", "cross_entropy/kl_divergence.md"),
+    ("zh", "标签平滑", "practice/label_smoothing.md"),
+    ("en", "cross-entropy", "cross_entropy/kl_divergence.md"),
+    ("en", "label smoothing", "practice/label_smoothing.md"),
+]
+TOP = 5  # the page must be among the first TOP pages listed
+
+
+@pytest.fixture(scope="module")
+def tab(browser):
+    context = browser.new_context()
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+SEARCH_READY_JS = """() => {
+  const placeholder = JSON.parse(document.getElementById("__config").textContent).translations["search.result.placeholder"];
+  const meta = document.querySelector(".md-search-result__meta");
+  return meta && meta.textContent.trim() === placeholder;
+}"""
+RESULTS_JS = """() => [...document.querySelectorAll(".md-search-result__item")].map((item) => {
+  const link = item.querySelector("a");
+  return link ? link.href : "";
+})"""
+
+
+@pytest.mark.parametrize(("language", "query", "source"), SEARCHES, ids=[f"{language}-{source}" for language, _, source in SEARCHES])
+def test_search_finds_the_page(tab, site_url, language, query, source):
+    """Assert typing the query into the search box lists the page that teaches it among the first results."""
+    expected = SitePage(language, source)
+    assert expected.doc.is_file(), f"{expected.name} does not exist (yet): no page teaches {query!r} for the search to find"
+    response = tab.goto(f"{site_url}/{language}/")
+    assert response is not None and response.status == 200, f"/{language}/ answers {response.status if response else 'nothing'}"
+    # Material builds the search index in a worker after the page loads and then shows its
+    # placeholder ("Type to start searching") under the box.
+    try:
+        tab.wait_for_function(SEARCH_READY_JS, timeout=20_000)
+    except Exception:  # noqa: BLE001
+        pytest.fail(f"the search on /{language}/ never became ready (search/search_index.json or the search worker failed?)")
+    toggle = tab.locator("label.md-header__button[for=__search]")
+    field = tab.locator("input.md-search__input")
+    (toggle if toggle.is_visible() else field).click()  # narrow screens show a button, wide ones the box
+    field.fill(query)
+    field.press("End")  # Material reads the box on keyup (a typed key, or the key that commits an IME); fill() sends none
+    try:
+        tab.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    except Exception:  # noqa: BLE001 (reported below with what the search shows)
+        meta = tab.locator(".md-search-result__meta").text_content(timeout=1000) or ""
+        pytest.fail(f"searching {query!r} on /{language}/ lists no result after 15 s (the search says: {meta.strip()!r})")
+    found = list(dict.fromkeys(urllib.parse.urlsplit(href).path for href in tab.evaluate(RESULTS_JS)))
+    assert expected.path in found[:TOP], (
+        f"searching {query!r} on /{language}/ does not list {expected.path} ({expected.name}) among the first {TOP} pages; "
+        f"it lists: {', '.join(found[:10]) or 'nothing'}"
+    )
