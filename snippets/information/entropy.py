@@ -11,8 +11,8 @@ p_gold_rain = 0.01  # "it rains gold tomorrow": almost impossible
 I_sunrise = -np.log(p_sunrise)
 I_gold_rain = -np.log(p_gold_rain)
 
-print(f"I(0.99) = {I_sunrise:.4f} nats")
-print(f"I(0.01) = {I_gold_rain:.4f} nats")
+print(f"I({p_sunrise}) = {I_sunrise:.4f} nats")
+print(f"I({p_gold_rain}) = {I_gold_rain:.4f} nats")
 # --8<-- [end:self_information]
 
 # --8<-- [start:distributions]
