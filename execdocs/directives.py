@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ast
 import html
+import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from execdocs.errors import SnippetError
@@ -27,7 +28,7 @@ class Directive:
     start: int  # character offsets of the directive in the page text
     end: int
 
-    @property
+    @cached_property  # resolve() touches the disk; a page asks for it many times
     def path(self) -> Path:
         return (SNIPPETS_DIR / self.snippet).resolve()
 
@@ -49,6 +50,13 @@ def find_directives(text: str, page: Path) -> list[Directive]:
         _check_target(directive, page, text)
         found.append(directive)
     return found
+
+
+def check_values(page: Path, directives: list[Directive], runs: dict[Path, Run]) -> None:
+    """Raise at the first value(...) that names no value of its snippet or cannot be formatted."""
+    for directive in directives:
+        if directive.kind == "value":
+            _quoted_value(directive, runs[directive.path], page)
 
 
 def render(text: str, page: Path, directives: list[Directive], runs: dict[Path, Run], language: str) -> str:
@@ -131,11 +139,7 @@ def _fence(body: str, info: str, indent: str) -> str:
 
 
 def _longest_backtick_run(text: str) -> int:
-    longest = current = 0
-    for char in text:
-        current = current + 1 if char == "`" else 0
-        longest = max(longest, current)
-    return longest
+    return max((len(run) for run in re.findall(r"`+", text)), default=0)
 
 
 def _code_and_output(directive: Directive, run: Run, language: str, indent: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from execdocs.directives import find_directives, render
+from execdocs.directives import check_values, find_directives, render
 from execdocs.errors import SnippetError
 from execdocs.runner import shared_engine
 from execdocs.settings import MATHJAX_DIR, MATHJAX_FILES, ROOT
@@ -36,8 +36,8 @@ def on_files(files, config):
             for problem in page_problems(text, page, found[page]):
                 log.warning(str(problem))  # the page can still be shown (`mkdocs serve`); --strict makes it fatal
         _runs.update(shared_engine().run(d.path for directives in found.values() for d in directives))
-        for page, text in pages.items():  # render once now, so that errors carry the page's true line numbers
-            render(text, page, found[page], _runs, _language(config))
+        for page in pages:  # check quoted values now, while errors can carry the page's true line numbers
+            check_values(page, found[page], _runs)
     except SnippetError as error:
         raise PluginError(str(error)) from None
     _add_mathjax(files, config)

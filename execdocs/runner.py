@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from execdocs.cache import RunCache
@@ -37,7 +38,13 @@ class Run:
         """Code of one named section, or of the whole file, as a page shows it."""
         if section is None:
             return whole_code(self.source)
-        return next(c.code for c in split_chunks(self.path, self.source) if c.name == section)
+        return next(c.code for c in _chunks(self.path, self.source) if c.name == section)
+
+
+@lru_cache(maxsize=256)
+def _chunks(path: Path, source: str) -> list:
+    """A snippet's chunks, split once per distinct source text (pages show many sections of one file)."""
+    return split_chunks(path, source)
 
 
 class Engine:
