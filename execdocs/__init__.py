@@ -1,10 +1,17 @@
-"""execdocs: run the snippets a page includes and show their real output.
+"""execdocs: run the snippets a page includes and put their real output into it.
 
-One engine, two callers: the MkDocs hook (`execdocs/mkdocs_hook.py`) and the tests.
+Two layers, as the folders show:
+
+- `execdocs.engine`: generic. Read a snippet, run it isolated in a forked child of a warm
+  worker, cache the run by what actually ran, and render directives from the run.
+- `execdocs.site`: this site's own rules and wiring. Prose numbers, math delimiters, zh/en
+  pairs, the MkDocs hook and the build command.
 """
 
-from execdocs.directives import Directive, find_directives, render
-from execdocs.errors import SnippetError
-from execdocs.runner import Engine, Run, shared_engine
+from execdocs.engine.client import Engine, Run, shared_engine
+from execdocs.engine.config import Config, Limits
+from execdocs.engine.directives import REGISTRY, Directive, directive, find_directives, render
+from execdocs.engine.errors import SnippetError
 
-__all__ = ["Directive", "Engine", "Run", "SnippetError", "find_directives", "render", "shared_engine"]
+__all__ = ["Config", "Directive", "Engine", "Limits", "REGISTRY", "Run", "SnippetError", "directive", "find_directives",
+           "render", "shared_engine"]

@@ -6,22 +6,22 @@ import argparse
 import sys
 from pathlib import Path
 
-from execdocs.build import build, included_snippets
-from execdocs.settings import ROOT
+from execdocs.engine.config import Config, ConfigError
 
 
-def check_determinism() -> int:
+def check_determinism(config: Config) -> int:
     """Run every included snippet (through the cache), then again under other seeds; 1 if any output changed."""
-    from execdocs.determinism import rerun
-    from execdocs.runner import Engine
+    from execdocs.engine.client import Engine
+    from execdocs.engine.determinism import rerun
+    from execdocs.site.checks import included_snippets
 
-    paths = included_snippets()
-    engine = Engine()
+    paths = included_snippets(config)
+    engine = Engine(config)
     try:
         first = engine.run_each(paths)
     finally:
         engine.close()
-    problems = rerun(paths, first)
+    problems = rerun(config, paths, first)
     for problem in problems:
         print(f"ERROR: {problem}", file=sys.stderr)
     if problems:
@@ -34,12 +34,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m execdocs", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     build_command = commands.add_parser("build", help="run all snippets, then build both languages with --strict")
-    build_command.add_argument("--site-dir", type=Path, default=ROOT / "site", help="where to write the site (default: site/)")
+    build_command.add_argument("--site-dir", type=Path, default=None, help="where to write the site (default: site/)")
     commands.add_parser("check-determinism", help="run every snippet twice, under different hash and random seeds, and compare")
     args = parser.parse_args(argv)
+    try:
+        config = Config.from_env()
+    except ConfigError as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 2
     if args.command == "check-determinism":
-        return check_determinism()
-    return build(args.site_dir.resolve())
+        return check_determinism(config)
+    from execdocs.site.build import build
+
+    return build(config, (args.site_dir or config.root / "site").resolve())
 
 
 if __name__ == "__main__":

@@ -7,10 +7,9 @@ import sys
 
 import pytest
 
-from execdocs.build import included_snippets
-from execdocs.runner import Engine
-from execdocs.settings import ROOT
-from execdocs.site_checks import snippet_files
+from execdocs.engine.client import Engine
+from execdocs.engine.config import Config
+from execdocs.site.checks import included_snippets, snippet_files
 
 
 def pytest_addoption(parser):
@@ -21,25 +20,31 @@ def pytest_addoption(parser):
 
 
 @pytest.fixture(scope="session")
-def engine():
-    engine = Engine()
+def config() -> Config:
+    """The real site's settings (its root, its cache), as the build command reads them."""
+    return Config.from_env()
+
+
+@pytest.fixture(scope="session")
+def engine(config):
+    engine = Engine(config)
     yield engine
     engine.close()
 
 
 @pytest.fixture(scope="session")
-def runs(engine):
+def runs(engine, config):
     """Every snippet, run once (in parallel, through the cache): its Run or its SnippetError."""
-    return engine.run_each(snippet_files() + included_snippets())
+    return engine.run_each(snippet_files(config) + included_snippets(config))
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory, runs):
+def built_site(tmp_path_factory, runs, config):
     """The whole site, built by the documented command; returns (site_dir, build log)."""
     site = tmp_path_factory.mktemp("site")
     result = subprocess.run(
         [sys.executable, "-m", "execdocs", "build", "--site-dir", str(site)],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=config.root, capture_output=True, text=True,
     )
     log = result.stdout + result.stderr
     assert result.returncode == 0, f"python -m execdocs build failed:\n{log}"

@@ -1,14 +1,17 @@
-"""A tiny copy of the site (tests/fixtures/tiny_site) to break on purpose and build as a user would.
+"""A tiny copy of the site (tests/fixtures/tiny_site) to break on purpose, checked in-process or built as a user would.
 
-Each copy gets the real engine (execdocs/, symlinked, so the mkdocs.yml hook path works)
-and MathJax (node_modules/, symlinked), its own cache, and is built in a subprocess with
-EXECDOCS_ROOT pointing at it: nothing of the real repository's content is involved.
+Each copy gets its own cache and Config. `check()` runs what the build does before MkDocs
+(every page and snippet checked, every snippet run) in this process, with the session's
+shared warm worker: most faults need no more. `build()` runs `python -m execdocs build` in a
+subprocess, for what only MkDocs shows (links, anchors, rendered pages). Nothing of the real
+repository's content is involved; the engine's folder is linked in for the mkdocs.yml hook path.
 """
 
 from __future__ import annotations
 
 import atexit
 import functools
+import io
 import os
 import shutil
 import subprocess
@@ -18,12 +21,16 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from execdocs.settings import ROOT
+from execdocs.engine.client import Engine, Run
+from execdocs.engine.config import DEFAULT_ROOT, Config
+from execdocs.site.build import prepare
+from execdocs.site.checks import included_snippets
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tiny_site"
 LINKED = ("execdocs", "node_modules")  # shared with the repository, never copied
 # Settings from the caller's environment that would change what a build does.
-ENGINE_VARIABLES = ("EXECDOCS_ROOT", "EXECDOCS_CACHE", "EXECDOCS_TIMEOUT", "EXECDOCS_MEMORY_MB", "SOURCE_DATE_EPOCH", "PYTHONHASHSEED")
+ENGINE_VARIABLES = ("EXECDOCS_ROOT", "EXECDOCS_CACHE", "EXECDOCS_TIMEOUT", "EXECDOCS_MEMORY_MB", "EXECDOCS_BUILD_ID",
+                    "SOURCE_DATE_EPOCH", "PYTHONHASHSEED")
 
 
 @dataclass
@@ -57,11 +64,15 @@ class TinySite:
         root = folder / "site"
         shutil.copytree(FIXTURE, root)
         for name in LINKED:
-            (root / name).symlink_to(ROOT / name, target_is_directory=True)
+            (root / name).symlink_to(DEFAULT_ROOT / name, target_is_directory=True)
         own_cache = folder / "cache"
         if cache is not None and cache.is_dir():
             shutil.copytree(cache, own_cache)
         return cls(root, own_cache)
+
+    def config(self, **extra: str) -> Config:
+        """The copy's settings, as the build command would read them with `extra` environment variables."""
+        return Config.from_env({"EXECDOCS_ROOT": str(self.root), "EXECDOCS_CACHE": str(self.cache), **extra})
 
     def write(self, relative: str, text: str) -> Path:
         """Create or replace a file of the copy; `text` is dedented, so tests can indent it."""
@@ -76,6 +87,17 @@ class TinySite:
         text = path.read_text(encoding="utf-8")
         assert text.count(old) == 1, f"{relative} does not contain {old!r} exactly once"
         path.write_text(text.replace(old, new), encoding="utf-8")
+
+    def check(self, **extra_env: str) -> Result:
+        """What `python -m execdocs build` does before MkDocs, in this process: its ERROR lines, or success."""
+        notes = io.StringIO()
+        errors = prepare(self.config(**extra_env), log=lambda line: print(line, file=notes))
+        return Result(1 if errors else 0, notes.getvalue(), "\n".join(errors) + ("\n" if errors else ""))
+
+    def runs(self, **extra_env: str) -> dict[Path, Run]:
+        """Every included snippet's Run (raises the build's SnippetError if one fails)."""
+        config = self.config(**extra_env)
+        return Engine(config).run(included_snippets(config))
 
     def env(self, **extra: str) -> dict[str, str]:
         env = {name: value for name, value in os.environ.items() if name not in ENGINE_VARIABLES}
@@ -110,14 +132,14 @@ class TinySite:
 
 @functools.cache
 def warm_cache() -> Path:
-    """A cache holding the run of the fixture's own snippet, made by building the untouched tiny site once.
+    """A cache holding the run of the fixture's own snippet, made by checking the untouched tiny site once.
 
-    Copies start from it, so that a test pays only for the snippets it breaks. Building
-    the untouched site must succeed: otherwise no fault test would mean anything.
+    Copies start from it, so that a test pays only for the snippets it breaks. The untouched
+    site must pass: otherwise no fault test would mean anything.
     """
     folder = Path(tempfile.mkdtemp(prefix="tiny-site-warm-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     site = TinySite.copy(folder)
-    result = site.build()
-    assert result.returncode == 0, f"the untouched tiny site does not build:\n{result.output}"
+    result = site.check()
+    assert result.returncode == 0, f"the untouched tiny site does not pass its checks:\n{result.output}"
     return site.cache

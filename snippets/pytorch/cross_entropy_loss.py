@@ -133,7 +133,8 @@ loss_small_equivalent = F.cross_entropy(torch.tensor([[2.0, 1.0, 0.0]]), big_tar
 assert torch.allclose(loss_big, loss_small_equivalent)
 
 # --8<-- [start:underflow]
-scaled = 100 * logits  # [[200, 100, 10]]: a very confident model
+scaled = torch.tensor([[200.0, 100.0, 10.0]])  # 100 times the logits: a very confident model
+assert torch.equal(scaled, 100 * logits)
 rare_target = torch.tensor([2])  # the true class is the one it rules out
 
 probs = F.softmax(scaled, dim=1)

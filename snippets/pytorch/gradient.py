@@ -161,7 +161,10 @@ print(f"2(s-1)s(1-s) (float64)    = {mse_grad_right:+.4e}")
 s_right = s.item()
 one_minus_s = 1 - s64
 mse_grad_right_f32 = x.grad.item()
-# float32 resolves 1 - s (about 4.5e-5) only to its spacing near 1, so agreement is to ~3 digits.
+# Just below 1, neighbouring float32 numbers are 2**-24 apart (the page says so).
+float32_gap_below_one = np.float32(1.0) - np.nextafter(np.float32(1.0), np.float32(0.0))
+assert float32_gap_below_one == np.float32(2.0) ** -24
+# float32 resolves 1 - s (about 4.5e-5) only to that spacing, so agreement is to ~3 digits.
 assert np.isclose(mse_grad_right_f32, mse_grad_right, rtol=2e-3)
 # The article printed 0.0000408851: wrong sign and about 10^4 times too large.
 assert mse_grad_right < 0 and abs(mse_grad_right) < 1e-8

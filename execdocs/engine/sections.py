@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import ast
+import re
 import textwrap
 import traceback
 from dataclasses import dataclass
-from pathlib import Path
 
-from execdocs.errors import SnippetError, display_path
-from execdocs.settings import SECTION_MARKER, SNIPPET_OPTIONS
-from execdocs.source import reproduce
+from execdocs.engine.errors import SnippetError
+from execdocs.engine.source import SNIPPET_OPTIONS, reproduce
+
+# Named sections, the same markers as pymdownx.snippets: `# --8<-- [start:x]` ... `# --8<-- [end:x]`.
+SECTION_MARKER = re.compile(r"^\s*#\s*--8<--\s*\[(start|end):([A-Za-z0-9_\-]+)\]\s*$")
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,7 @@ class Chunk:
     code: str  # the lines as shown on a page: dedented, markers removed
 
 
-def split_chunks(path: Path, source: str) -> list[Chunk]:
+def split_chunks(path: str, source: str) -> list[Chunk]:
     """Cut `source` at its `# --8<-- [start:x]` / `[end:x]` markers; bad markers raise."""
     lines = source.splitlines()
     chunks: list[Chunk] = []
@@ -64,12 +66,14 @@ def split_chunks(path: Path, source: str) -> list[Chunk]:
     return chunks
 
 
-def compile_chunks(path: Path, source: str, chunks: list[Chunk]) -> list[tuple[Chunk, object]]:
-    """Compile each chunk on its own, keeping the file's real line numbers for tracebacks."""
+def compile_chunks(path: str, source: str, chunks: list[Chunk]) -> list[tuple[Chunk, object]]:
+    """Compile each chunk on its own under the snippet's repository path, keeping its real line numbers."""
+    if "\0" in source:
+        line = source.count("\n", 0, source.index("\0")) + 1
+        raise SnippetError(path, line, "the file holds a NUL byte, which Python cannot run; remove it")
     try:
-        tree = ast.parse(source, filename=str(path))
+        tree = ast.parse(source, filename=path)
     except SyntaxError as error:
-        error.filename = display_path(path)  # Python's own report, with the caret under the fault
         detail = "".join(traceback.format_exception_only(SyntaxError, error)) + reproduce(path)
         raise SnippetError(path, error.lineno, f"SyntaxError: {error.msg}", detail) from None
     compiled = []
@@ -82,7 +86,7 @@ def compile_chunks(path: Path, source: str, chunks: list[Chunk]) -> list[tuple[C
                 raise SnippetError(path, chunk.last + 1, f"a section marker cuts through the statement that starts at line {statement.lineno}")
             body.append(statement)
         module = ast.Module(body=body, type_ignores=[])
-        compiled.append((chunk, compile(module, str(path), "exec")))
+        compiled.append((chunk, compile(module, path, "exec")))
     return compiled
 
 

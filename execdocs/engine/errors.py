@@ -4,23 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from execdocs.settings import ROOT
-
-
-def display_path(path: Path | str) -> str:
-    """Path relative to the repository when it is inside it, so messages stay short."""
-    path = Path(path)
-    try:
-        return path.resolve().relative_to(ROOT.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
 
 class SnippetError(Exception):
-    """A problem in a snippet or a page, located as `file:line: message`."""
+    """A problem in a snippet or a page, located as `file:line: message` (make it with Config.error)."""
 
     def __init__(self, path: Path | str, line: int | None, message: str, detail: str = ""):
-        self.path = display_path(path)
+        self.path = Path(path).as_posix() if isinstance(path, Path) else path
         self.line = line
         self.message = message
         self.detail = detail
@@ -33,3 +22,6 @@ class SnippetError(Exception):
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}"
         return f"{text}\n{self.detail.rstrip()}" if self.detail else text
+
+    def __reduce__(self):
+        return (SnippetError, (self.path, self.line, self.message, self.detail))

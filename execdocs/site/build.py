@@ -1,0 +1,72 @@
+"""Build the whole site: check everything, run every snippet once, then both languages in parallel, strictly."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+from execdocs.engine.client import Engine
+from execdocs.engine.config import Config
+from execdocs.engine.errors import SnippetError
+from execdocs.site.checks import included_snippets, site_problems
+
+CONFIG_FILES = {"en": "mkdocs.yml", "zh": "mkdocs.zh.yml"}
+# What the MkDocs processes need to know of the build that started them: the site's root and cache.
+CONFIG_VARIABLES = ("EXECDOCS_ROOT", "EXECDOCS_CACHE", "EXECDOCS_TIMEOUT", "EXECDOCS_MEMORY_MB", "EXECDOCS_BUILD_ID")
+
+
+def prepare(config: Config, log=print) -> list[str]:
+    """Check every page and snippet, then run every included snippet once; the ERROR lines, if anything is wrong."""
+    problems = site_problems(config)  # cheap, and all of them at once: before any snippet runs
+    if problems:
+        return [f"ERROR: {problem}" for problem in problems] + [f"ERROR: {len(problems)} problem(s) in pages or snippets; nothing was built."]
+    engine = Engine(config)
+    try:
+        engine.run(included_snippets(config))  # one warm worker for all; both builds then hit the cache
+    except SnippetError as error:
+        return [f"ERROR: {error}"]
+    finally:
+        engine.close()
+    for note in engine.not_cached:
+        log(f"INFO: {note}")
+    return []
+
+
+def build(config: Config, site_dir: Path) -> int:
+    """Build both languages into `site_dir`; return 0 on success, print why not otherwise."""
+    started = time.perf_counter()
+    config = replace(config, build_id=config.build_id or uuid.uuid4().hex)
+    errors = prepare(config)
+    if errors:
+        print("\n".join(errors), file=sys.stderr)
+        return 1
+    env = {**{k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}, "NO_MKDOCS_2_WARNING": "1",
+           "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "0"), "EXECDOCS_ROOT": str(config.root),
+           "EXECDOCS_CACHE": str(config.cache_dir), "EXECDOCS_TIMEOUT": repr(config.limits.timeout),
+           "EXECDOCS_MEMORY_MB": repr(config.limits.memory_mb), "EXECDOCS_BUILD_ID": config.build_id}
+    builds = {
+        language: subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config.root / name), "-d", str(site_dir / language)],
+            cwd=config.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        for language, name in CONFIG_FILES.items()
+    }
+    failed = []
+    for language, process in builds.items():
+        output, _ = process.communicate()
+        print(f"--- mkdocs build --strict ({language}) ---\n{output.rstrip()}")
+        if process.returncode != 0:
+            failed.append(language)
+    if failed:
+        print(f"ERROR: mkdocs build --strict failed for {', '.join(failed)}: fix what the WARNING and ERROR lines above name "
+              "(each names its page), then build again.", file=sys.stderr)
+        return 1
+    shutil.copyfile(config.docs_dir / "index.html", site_dir / "index.html")
+    print(f"Built {', '.join(CONFIG_FILES)} into {site_dir} in {time.perf_counter() - started:.1f} s")
+    return 0

@@ -1,0 +1,95 @@
+"""MkDocs hook: run every snippet the pages include, then put code and output into the pages.
+
+Listed under `hooks:` in mkdocs.yml. All work is delegated to the engine; this file only
+maps MkDocs events onto it. Errors become `PluginError`, which stops any build; page
+problems that still leave a page to show (math, typed numbers) are warnings, fatal
+under --strict.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+from execdocs.engine.client import shared_engine
+from execdocs.engine.config import Config, ConfigError
+from execdocs.engine.directives import check_runs, find_directives, render
+from execdocs.engine.errors import SnippetError
+from execdocs.site.checks import page_problems
+
+log = logging.getLogger("mkdocs.plugins.execdocs")
+
+# The parts of MathJax the site serves (relative to node_modules/mathjax/es5).
+MATHJAX_FILES = (
+    "startup.js", "core.js", "input/tex.js", "output/chtml.js", "output/chtml/fonts/tex.js",
+    "a11y/assistive-mml.js",  # the formula as MathML, for screen readers
+    "output/chtml/fonts/woff-v2/*.woff",
+    "input/tex/extensions/*.js",  # loaded on demand when a page uses a macro from one of them
+)
+
+_state: dict = {"runs": {}}  # snippet path -> Run, for the build in progress
+
+
+def _config() -> Config:
+    try:
+        return Config.from_env()
+    except ConfigError as error:
+        raise PluginError(str(error)) from None
+
+
+def on_files(files, config):
+    """Check every page, collect its directives, run their snippets in one batch, add MathJax."""
+    site = _config()
+    docs_dir = Path(config.docs_dir)
+    pages = {docs_dir / file.src_uri: file for file in files.documentation_pages()}
+    runs, found = {}, {}
+    try:
+        for page, file in pages.items():
+            text = file.content_string
+            found[page] = find_directives(site, text, page)
+            for problem in page_problems(site, text, page, found[page]):
+                log.warning(str(problem))  # the page can still be shown (`mkdocs serve`); --strict makes it fatal
+        engine = shared_engine(site)
+        runs = engine.run(d.path for directives in found.values() for d in directives)
+        for page in pages:  # check what the runs must give now, while errors carry the page's true line numbers
+            check_runs(site, found[page], runs)
+    except SnippetError as error:
+        raise PluginError(str(error)) from None
+    _state.update(runs=runs)
+    _add_mathjax(site, files, config)
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    """Replace the directives with code, output and quoted values (already checked in on_files)."""
+    site = _config()
+    page_path = Path(config.docs_dir) / page.file.src_uri
+    try:  # found again: offsets in `markdown` (front matter removed) differ from those in the file
+        directives = find_directives(site, markdown, page_path)
+        missing = [d for d in directives if d.path not in _state["runs"]]
+        if missing:
+            raise site.error(page_path, missing[0].line, "this directive was not seen when the snippets ran; build again")
+        return render(markdown, directives, _state["runs"], config.theme["language"])
+    except SnippetError as error:
+        raise PluginError(str(error)) from None
+
+
+def on_serve(server, config, builder):
+    """Say how to see the other language: each `mkdocs serve` shows one."""
+    language = config.theme["language"]
+    other = "mkdocs serve -f mkdocs.zh.yml -a 127.0.0.1:8001" if language == "en" else "mkdocs serve -f mkdocs.yml"
+    log.info(f"Serving the '{language}' site only. For the other language, run in a second terminal: {other}")
+    return server
+
+
+def _add_mathjax(site: Config, files, config) -> None:
+    """Serve MathJax from the site itself (no CDN), straight from node_modules."""
+    if not site.mathjax_dir.is_dir():
+        raise PluginError(f"{site.display_path(site.mathjax_dir)} is missing: run `npm ci` in {site.root} to install MathJax")
+    for pattern in MATHJAX_FILES:
+        for source in sorted(site.mathjax_dir.glob(pattern)):
+            uri = "assets/mathjax/" + source.relative_to(site.mathjax_dir).as_posix()
+            files.append(File.generated(config, uri, abs_src_path=str(source)))
