@@ -7,8 +7,11 @@ from pathlib import Path
 
 from markdown.extensions.toc import slugify
 
-from execdocs.directives import find_directives
-from execdocs.settings import DOCS_DIR
+from execdocs.engine.config import Config
+from execdocs.engine.directives import find_directives
+
+CONFIG = Config()
+DOCS_DIR = CONFIG.docs_dir
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{\s*#([\w\-]+)\s*\})?\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
@@ -27,13 +30,13 @@ def page_file(language: str, page: str) -> Path:
 def included(language: str, page: str) -> list[str]:
     """The run(...) targets of a page, in order."""
     path = page_file(language, page)
-    return [d.target for d in find_directives(path.read_text(encoding="utf-8"), path) if d.kind == "run"]
+    return [d.target for d in find_directives(CONFIG, path.read_text(encoding="utf-8"), path) if d.kind == "run"]
 
 
 def quoted(language: str, page: str) -> set[str]:
     """The value(...) targets a page quotes."""
     path = page_file(language, page)
-    return {d.target for d in find_directives(path.read_text(encoding="utf-8"), path) if d.kind == "value"}
+    return {d.target for d in find_directives(CONFIG, path.read_text(encoding="utf-8"), path) if d.kind == "value"}
 
 
 def anchors(language: str, page: str) -> list[tuple[int, str | None]]:

@@ -13,8 +13,8 @@ import re
 import pytest
 from tiny_site import TinySite, warm_cache
 
-from execdocs.cache import RunCache
-from execdocs.runner import Engine
+from execdocs.engine.client import Engine
+from execdocs.engine.config import Config
 
 ADVICE = ("seed every random generator (torch.manual_seed(0), np.random.default_rng(0), random.seed(0)), "
           "sort sets before printing them, and print no times or memory addresses")
@@ -107,13 +107,10 @@ def test_timing_in_output_is_named(checked):
 
 def test_each_build_seeds_alike(tmp_path):
     """Assert two independent workers print the same for an unseeded snippet: builds repeat, pages never flicker."""
-    path = tmp_path / "unseeded.py"
+    path = tmp_path / "snippets" / "unseeded.py"
+    path.parent.mkdir()
     path.write_text("import random\nimport torch\nprint(f'{random.random():.4f} {torch.rand(1).item():.4f}')\n", encoding="utf-8")
     outputs = []
     for attempt in ("first", "second"):
-        engine = Engine(cache=RunCache(tmp_path / attempt))
-        try:
-            outputs.append(engine.run([path])[path.resolve()].output())
-        finally:
-            engine.close()
+        outputs.append(Engine(Config(root=tmp_path, cache_dir=tmp_path / attempt)).run([path])[path].output())
     assert outputs == ["0.8444 0.4963\n"] * 2

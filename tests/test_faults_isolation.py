@@ -1,19 +1,18 @@
 """Snippets cannot dirty the repository or each other, and a bad cache entry is never served (issue #5).
 
-Each test builds a copy of tests/fixtures/tiny_site; `TinySite.files()` is what `git status`
-would compare: every file of the copy but the built site.
+Each test checks a copy of tests/fixtures/tiny_site (the build's steps before MkDocs, in this
+process); `TinySite.files()` is what `git status` would compare: every file of the copy.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 from tiny_site import TinySite, warm_cache
 
-from execdocs.cache import toolchain
+from execdocs.engine.cache import toolchain
 
 
 @pytest.fixture
@@ -45,6 +44,7 @@ def test_relative_writes_and_chdir_stay_in_a_temporary_folder(site):
         os.chdir("out")
         print(sorted(os.listdir("..")))
         print("folder", os.path.dirname(os.getcwd()))
+        folder = os.getcwd()
         # --8<-- [end:write]
     ''')
     site.write("snippets/reader.py", '''
@@ -56,13 +56,12 @@ def test_relative_writes_and_chdir_stay_in_a_temporary_folder(site):
     ''')
     include(site, "writer.py:write", "reader.py:look")
     before = site.files()
-    result = site.build()
-    assert result.returncode == 0, result.output
-    page = site.page("en")
-    assert "[&#39;out&#39;, &#39;scratch.txt&#39;]" in page or "['out', 'scratch.txt']" in page
-    assert "[] False True" in page
-    folder = re.search(r"folder (\S+)", page)[1]
-    assert not Path(folder).exists(), "the snippet's temporary folder was left behind"
+    runs = site.runs()
+    writer, reader = (runs[site.root / "snippets" / name] for name in ("writer.py", "reader.py"))
+    assert writer.output("write") == "['out', 'scratch.txt']\nfolder .\n"  # the temporary folder, as a page shows it
+    assert reader.output("look") == "[] False True\n"
+    assert writer.values["folder"].startswith("/") and not Path(writer.values["folder"]).exists(), \
+        "the snippet's temporary folder was left behind"
     assert site.files() == before
 
 
@@ -77,7 +76,7 @@ def test_writing_inside_the_repository_is_refused(site, code, line, target):
     site.write("snippets/tiny.py", "import math\nimport os\n\n# --8<-- [start:loss]\n" + code + "\nloss = -math.log(0.9)\n"
                'print(f"loss = {loss:.4f}")\n# --8<-- [end:loss]\n')
     before = site.files()
-    result = site.build()
+    result = site.check()
     assert result.returncode == 1
     assert result.error_lines[0] == (
         f"ERROR: snippets/tiny.py:{line}: PermissionError: [Errno 13] a snippet must not change files in the repository; "
@@ -92,32 +91,36 @@ def test_writing_inside_the_repository_is_refused(site, code, line, target):
 
 
 def corrupt(entry: Path) -> None:
-    entry.write_text('{"toolchain": {"engine": ', encoding="utf-8")
+    entry.write_text('{"checksum": "', encoding="utf-8")
 
 
 def misshape(entry: Path) -> None:
     record = json.loads(entry.read_text(encoding="utf-8"))
-    del record["result"]["chunks"]
+    del record["body"]["result"]["sections"]
     entry.write_text(json.dumps(record), encoding="utf-8")
 
 
-def from_another_torch(entry: Path) -> None:
+def hand_edited(entry: Path) -> None:
     record = json.loads(entry.read_text(encoding="utf-8"))
-    record["toolchain"]["torch"] = "0.0.1"
-    for chunk in record["result"]["chunks"]:
-        chunk["output"] = chunk["output"].replace("0.1054", "9.9999")
+    for section in record["body"]["result"]["sections"]:
+        section["output"] = section["output"].replace("0.1054", "9.9999")
     entry.write_text(json.dumps(record), encoding="utf-8")
 
 
-@pytest.mark.parametrize("damage", [corrupt, misshape, from_another_torch], ids=lambda damage: damage.__name__)
+def from_another_toolchain(entry: Path) -> None:
+    record = json.loads(entry.read_text(encoding="utf-8"))
+    record["body"]["toolchain"]["torch"] = "0.0.1"
+    entry.write_text(json.dumps(record), encoding="utf-8")
+
+
+@pytest.mark.parametrize("damage", [corrupt, misshape, hand_edited, from_another_toolchain], ids=lambda damage: damage.__name__)
 def test_bad_cache_entry_is_rerun_not_served(site, damage):
-    """Assert a truncated, misshapen or stale (other torch version) cache entry is ignored: the snippet runs again."""
+    """Assert a truncated, misshapen, hand-edited or stale (other torch version) cache entry is ignored: the snippet runs again."""
     entries = list(site.cache.glob("*.json"))
     assert len(entries) == 1, "the warm cache holds tiny.py's run only"
     damage(entries[0])
-    result = site.build()
-    assert result.returncode == 0, result.output
-    assert "loss = 0.1054" in site.page("en") and "9.9999" not in site.page("en") + site.page("zh")
+    run = site.runs()[site.root / "snippets" / "tiny.py"]
+    assert not run.cached and run.output("loss") == "loss = 0.1054\n"
     record = json.loads(entries[0].read_text(encoding="utf-8"))
-    assert record["toolchain"] == toolchain()
-    assert [chunk["output"] for chunk in record["result"]["chunks"] if chunk["name"] == "loss"] == ["loss = 0.1054\n"]
+    assert record["body"]["toolchain"] == toolchain()
+    assert [s["output"] for s in record["body"]["result"]["sections"] if s["name"] == "loss"] == ["loss = 0.1054\n"]

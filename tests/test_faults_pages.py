@@ -1,7 +1,8 @@
 """Pages that differ between languages, break math or link nowhere stop the build at `page:line` (issue #5).
 
-Each test breaks one thing in a copy of tests/fixtures/tiny_site and builds it with
-`python -m execdocs build`; the last test runs the math check over the real pages.
+Each test breaks one thing in a copy of tests/fixtures/tiny_site and runs the build's checks
+(in this process; MkDocs itself only for math inside MkDocs and for links); the math check
+also runs over the real pages.
 """
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ import pytest
 from page_structure import page_file, pages
 from tiny_site import TinySite, warm_cache
 
-from execdocs.math_delimiters import check_math
-from execdocs.settings import LANGUAGES
+from execdocs.engine.config import Config
+from execdocs.site.math_delimiters import check_math
+
+CONFIG = Config()
+LANGUAGES = CONFIG.languages
 
 TWO_SECTIONS = '''
     import math
@@ -36,7 +40,7 @@ def site(tmp_path):
 
 def failed_checks(site: TinySite) -> list[str]:
     """The build's error lines; asserts the build failed."""
-    result = site.build()
+    result = site.check()
     assert result.returncode == 1, result.output
     return result.error_lines
 
@@ -62,7 +66,7 @@ def test_pair_includes_snippets_in_another_order(site):
     site.edit("docs/zh/index.md", '{{ run("tiny.py:loss") }}', '{{ run("tiny.py:bits") }}\n\n{{ run("tiny.py:loss") }}')
     assert failed_checks(site) == [
         'ERROR: docs/zh/index.md:5: includes run("tiny.py:bits") where docs/en/index.md:5 includes run("tiny.py:loss"); '
-        "both languages must include the same snippets in the same order",
+        "both languages must have the same run(...) directives in the same order",
         SUMMARY,
     ]
 
@@ -73,7 +77,7 @@ def test_pair_includes_another_set_of_snippets(site):
     site.edit("docs/en/index.md", '{{ run("tiny.py:loss") }}', '{{ run("tiny.py:loss") }}\n\n{{ run("tiny.py:bits") }}')
     assert failed_checks(site) == [
         'ERROR: docs/en/index.md:7: includes run("tiny.py:bits"), which docs/zh/index.md does not; '
-        "both languages must include the same snippets in the same order",
+        "both languages must have the same run(...) directives in the same order",
         SUMMARY,
     ]
 
@@ -82,7 +86,18 @@ def test_pair_quotes_other_values(site):
     """Assert a value quoted in one language only stops the build at its line."""
     site.edit("docs/zh/index.md", '{{ value("tiny.py:loss", ".4f") }}', "很小")
     assert failed_checks(site) == [
-        'ERROR: docs/en/index.md:3: quotes value("tiny.py:loss"), which docs/zh/index.md does not; both languages must quote the same values',
+        'ERROR: docs/en/index.md:3: has value("tiny.py:loss", ".4f"), which docs/zh/index.md does not; '
+        "both languages must have the same value(...) directives, with the same arguments",
+        SUMMARY,
+    ]
+
+
+def test_pair_quotes_a_value_in_another_format(site):
+    """Assert the same value quoted with another format in one language stops the build: the pages would show other numbers."""
+    site.edit("docs/zh/index.md", '{{ value("tiny.py:loss", ".4f") }}', '{{ value("tiny.py:loss", ".1f") }}')
+    assert failed_checks(site) == [
+        'ERROR: docs/zh/index.md:3: has value("tiny.py:loss", ".1f"), which docs/en/index.md does not; '
+        "both languages must have the same value(...) directives, with the same arguments",
         SUMMARY,
     ]
 
@@ -141,7 +156,7 @@ def test_math_check_runs_in_mkdocs_itself(site):
 def test_dollar_signs_that_are_not_math_pass(tmp_path):
     """Assert an escaped \\$, dollars in code and math containing a quoted value are not reported."""
     text = 'It costs \\$5.\n\nIn code: `$HOME` and\n\n```bash\necho $PATH\n```\n\nHere $x = {{ value("a.py:x") }}$ and $$y$$.\n'
-    assert check_math(text, tmp_path / "page.md") == []
+    assert check_math(CONFIG, text, tmp_path / "page.md") == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -151,7 +166,7 @@ def test_real_pages_have_balanced_math(language, page):
     path = page_file(language, page)
     if not path.is_file():
         pytest.skip(f"docs/{language}/{page} does not exist (tests/test_languages.py reports it)")
-    problems = check_math(path.read_text(encoding="utf-8"), path)
+    problems = check_math(CONFIG, path.read_text(encoding="utf-8"), path)
     assert not problems, "\n".join(map(str, problems))
 
 

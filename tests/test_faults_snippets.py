@@ -1,7 +1,8 @@
 """Snippets that fail, hang, hog memory or are missing stop the build with a message naming them (issue #5).
 
-Each test breaks one thing in a copy of tests/fixtures/tiny_site, builds it with
-`python -m execdocs build`, and checks the exact lines the user sees.
+Each test breaks one thing in a copy of tests/fixtures/tiny_site and checks the exact lines
+the user sees: `site.check()` runs what `python -m execdocs build` does before MkDocs, in
+this process; only the untouched site is built for real.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 import pytest
 from tiny_site import TinySite, warm_cache
 
-from execdocs.cache import RunCache
-from execdocs.runner import Engine
+from execdocs.engine.client import Engine
+from execdocs.engine.config import Config, Limits
 
 HEADER = '''
     """The tiny site's one snippet: the loss of one prediction."""
@@ -50,7 +51,7 @@ def test_raising_snippet_shows_its_own_traceback(site):
     print(f"loss = {loss:.4f}")
     # --8<-- [end:loss]
     ''')
-    result = site.build()
+    result = site.check()
     assert result.returncode == 1
     assert result.error_lines == [
         "ERROR: snippets/tiny.py:7: ZeroDivisionError: division by zero",
@@ -73,7 +74,7 @@ def test_syntax_error_names_its_line(site):
     loss = -math.log(p
     print(f"loss = {loss:.4f}")
     '''.lstrip("\n")))
-    result = site.build()
+    result = site.check()
     assert result.returncode == 1
     assert result.error_lines == [
         "ERROR: snippets/tiny.py:7: SyntaxError: '(' was never closed",
@@ -92,7 +93,7 @@ def test_endless_snippet_is_stopped_at_the_timeout(site):
     while True:
         pass
     '''.lstrip("\n")))
-    result = site.build(EXECDOCS_TIMEOUT="2")
+    result = site.check(EXECDOCS_TIMEOUT="2")
     assert result.returncode == 1
     assert result.error_lines == [
         "ERROR: snippets/tiny.py: did not finish within 2 s (timeout); it may loop forever or wait for input. "
@@ -108,7 +109,7 @@ def test_snippet_sets_its_own_timeout(site):
     while True:
         pass
     '''.lstrip("\n")))
-    result = site.build(EXECDOCS_TIMEOUT="20")
+    result = site.check(EXECDOCS_TIMEOUT="20")
     assert result.returncode == 1
     assert result.error_lines[0].startswith("ERROR: snippets/tiny.py: did not finish within 1 s (timeout)")
 
@@ -119,23 +120,19 @@ def test_unreadable_limit_line_is_an_error(site):
     p = 0.9
     print(p)
     '''.lstrip("\n")))
-    result = site.build()
+    result = site.check()
     assert result.returncode == 1
     assert result.error_lines == [
-        "ERROR: snippets/tiny.py:1: cannot read 'timeout=soon' in the execdocs: line; "
-        "write # execdocs: timeout=<number> memory_mb=<number>",
+        "ERROR: snippets/tiny.py:1: timeout=soon is not allowed: use a number of seconds above 0 and at most 3600",
     ]
 
 
 def test_slow_snippet_given_more_time_passes(tmp_path):
     """Assert a snippet slower than the default timeout runs when its `# execdocs: timeout=` line allows it, and the line is hidden."""
-    path = tmp_path / "slow.py"
+    path = tmp_path / "snippets" / "slow.py"
+    path.parent.mkdir()
     path.write_text("# execdocs: timeout=30\nimport time\ntime.sleep(1.5)\nprint('done')\n", encoding="utf-8")
-    engine = Engine(cache=RunCache(tmp_path / "cache"), timeout=0.5)
-    try:
-        run = engine.run([path])[path.resolve()]
-    finally:
-        engine.close()
+    run = Engine(Config(root=tmp_path, cache_dir=tmp_path / "cache", limits=Limits(timeout=0.5))).run([path])[path]
     assert run.output() == "done\n" and "execdocs:" not in run.code()
 
 
@@ -147,7 +144,7 @@ def test_memory_hog_is_stopped(site):
     while True:
         blocks.append(bytearray(10 * 1024 * 1024))
     '''.lstrip("\n")))
-    result = site.build(EXECDOCS_MEMORY_MB="200")
+    result = site.check(EXECDOCS_MEMORY_MB="200")
     assert result.returncode == 1
     assert result.error_lines == [
         "ERROR: snippets/tiny.py:9: MemoryError (over its memory limit of 200 MB). Use less memory, or raise the limit "
@@ -164,7 +161,7 @@ def test_memory_hog_is_stopped(site):
 def test_snippet_that_is_not_utf8_is_an_error(site):
     """Assert a snippet saved in another encoding stops the build at the line of the first bad byte."""
     (site.root / "snippets/tiny.py").write_bytes("# --8<-- [start:loss]\np = 0.9\nprint('caf\u00e9')\n# --8<-- [end:loss]\n".encode("latin-1"))
-    result = site.build()
+    result = site.check()
     assert result.returncode == 1
     assert result.error_lines == [
         "ERROR: snippets/tiny.py:3: not valid UTF-8 (byte 0xe9); save the file as UTF-8",
@@ -176,7 +173,7 @@ def test_include_of_a_missing_snippet(site):
     """Assert run(...) of a snippet that does not exist stops the build at the page line, in each language."""
     site.edit("docs/en/index.md", '{{ run("tiny.py:loss") }}', '{{ run("tiny.py:loss") }}\n\n{{ run("tinny.py") }}')
     site.edit("docs/zh/index.md", '{{ run("tiny.py:loss") }}', '{{ run("tiny.py:loss") }}\n\n{{ run("tinny.py") }}')
-    result = site.build()
+    result = site.check()
     assert result.returncode == 1
     assert result.error_lines == [
         "ERROR: docs/en/index.md:7: snippet 'snippets/tinny.py' not found; the path in run(...) and value(...) is relative to snippets/",
@@ -189,7 +186,7 @@ def test_snippet_no_page_includes_is_an_error(site):
     """Assert a snippet no page includes stops the build (helpers named `_...` are exempt)."""
     site.write("snippets/extra.py", "print('nobody shows this')\n")
     site.write("snippets/_helpers.py", "ANSWER = 42\n")
-    result = site.build()
+    result = site.check()
     assert result.returncode == 1
     assert result.error_lines == [
         "ERROR: snippets/extra.py: no page in docs/en/ or docs/zh/ includes this snippet; include it with "
@@ -202,7 +199,7 @@ def test_snippet_one_language_leaves_out_is_an_error(site):
     """Assert a snippet included by the English pages only is an orphan of the Chinese site."""
     site.write("snippets/extra.py", "print('only in English')\n")
     site.edit("docs/en/index.md", "## Details { #details }", '{{ run("extra.py") }}\n\n## Details { #details }')
-    result = site.build()
+    result = site.check()
     assert result.returncode == 1
     assert "ERROR: snippets/extra.py: no page in docs/zh/ includes this snippet; include it with " \
            '{{ run("extra.py") }} (in both languages), rename it to start with \'_\' if it is a helper, or delete it' in result.error_lines

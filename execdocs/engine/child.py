@@ -8,6 +8,7 @@ the modules it imported behind.
 from __future__ import annotations
 
 import builtins
+import importlib.machinery
 import linecache
 import os
 import random
@@ -33,25 +34,27 @@ MORE_MEMORY = ("Use less memory, or raise the limit with a line `# execdocs: mem
                "(or EXECDOCS_MEMORY_MB=4096 for every snippet)")
 
 
-def run(request: Request) -> Result | Problem:
-    """Execute the request's source chunk by chunk in a real `__main__` module."""
+def run(request: Request, scratch: Path) -> Result | Problem:
+    """Execute the request's source chunk by chunk in a real `__main__` module, in the empty folder `scratch`."""
     started = time.perf_counter()
     display = request.display
+    # Warnings, tracebacks and syntax errors read the source from linecache: give them the text that runs.
+    linecache.cache[display] = (len(request.source), None, request.source.splitlines(True), display)
     try:
         compiled = compile_chunks(display, request.source, split_chunks(display, request.source))
     except SnippetError as error:
         return Problem(error.path, error.line, error.message, error.detail)
     root = Path(request.root)
     path = Path(request.path)
-    scratch = Path(tempfile.mkdtemp(prefix="execdocs-run-")).resolve()
+    scratch.mkdir(parents=True, exist_ok=True)
+    scratch = scratch.resolve()
     os.chdir(scratch)  # relative writes land here, outside the repository
     os.environ["TMPDIR"] = str(scratch)
     tempfile.tempdir = str(scratch)
     sys.dont_write_bytecode = True  # never leave __pycache__ folders in snippets/
     sys.path.insert(0, str(path.parent))  # as `python snippets/x/y.py` would
+    _import_repository_modules_from_source(root, [ENGINE_PACKAGE, *map(Path, request.excluded)])
     sys.argv = [str(path)]
-    # Warnings and tracebacks read the source from linecache: give them the text that runs, under its repository path.
-    linecache.cache[display] = (len(request.source), None, request.source.splitlines(True), display)
     main = types.ModuleType("__main__")  # a real module: classes defined in the snippet pickle
     main.__dict__.update({"__file__": str(path), "__builtins__": builtins})
     sys.modules["__main__"] = main
@@ -87,6 +90,28 @@ def run(request: Request) -> Result | Problem:
     auditor.record_modules([module for name, module in list(sys.modules.items()) if name not in baseline])
     reads = {name: sha for name, sha in auditor.reads.items() if name != display}
     return Result(sections, collect_values(main.__dict__), reads, auditor.untracked, exit_line, time.perf_counter() - started)
+
+
+class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
+    """Loads a repository module from its .py, never from __pycache__: a .pyc can be stale yet look valid (same size, same second)."""
+
+    def path_stats(self, path):
+        raise OSError("the source is read every time")
+
+
+def _import_repository_modules_from_source(root: Path, excluded: list[Path]) -> None:
+    """Make imports of modules inside the repository (but not of its toolchain folders) ignore bytecode."""
+    details = [(_SourceOnlyLoader, importlib.machinery.SOURCE_SUFFIXES),
+               (importlib.machinery.ExtensionFileLoader, importlib.machinery.EXTENSION_SUFFIXES)]
+
+    def hook(folder: str):
+        path = Path(folder or ".").resolve()
+        if not path.is_relative_to(root) or any(path.is_relative_to(other) for other in excluded):
+            raise ImportError("not a repository folder")  # the usual finder takes it
+        return importlib.machinery.FileFinder(folder, *details)
+
+    sys.path_hooks.insert(0, hook)
+    sys.path_importer_cache.clear()
 
 
 def limit_memory(extra_mb: float) -> None:

@@ -144,7 +144,7 @@ class WorkerProcess:
         env = {**os.environ, "PYTHONHASHSEED": str(config.hash_seed),
                "PYTHONPATH": os.pathsep.join(filter(None, [str(DEFAULT_ROOT), os.environ.get("PYTHONPATH", "")]))}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "execdocs.engine.worker", json.dumps(settings)], cwd=config.root, env=env, text=True,
+            [sys.executable, "-m", "execdocs.engine.worker", json.dumps(settings)], cwd="/", env=env, text=True,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=1,
         )
         atexit.register(self.close)

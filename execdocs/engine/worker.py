@@ -132,7 +132,7 @@ def _child(request: Request, folder: Path, mark: str) -> None:
     try:
         isolate(Path(request.root), folder / "layer")  # where it cannot be done, the worker said so once at start
         child.limit_memory(request.limits["memory_mb"])
-        outcome = child.run(request)
+        outcome = child.run(request, folder / "work")  # the worker deletes the folder after the run
     except BaseException as error:  # the engine's own failure in this child, reported against the snippet
         outcome = Problem(request.display, None, f"the engine failed while running it: {type(error).__name__}: {error}")
     kind = "result" if isinstance(outcome, Result) else "problem"

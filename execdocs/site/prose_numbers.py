@@ -45,18 +45,24 @@ def literals(config: Config, paths) -> set[float]:
     """Every number literal in the code of these snippets (comments and strings do not count)."""
     found = set()
     for path in paths:
-        text = read_source(config, path).text
-        try:
-            tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
-        except (tokenize.TokenError, SyntaxError, IndentationError):
-            continue  # a snippet that does not parse is reported when it runs
-        for token in tokens:
+        for token in _tokens(read_source(config, path).text):
             if token.type == tokenize.NUMBER and not token.string.endswith(("j", "J")):
                 try:
                     found.add(value_of(token.string) if not token.string.startswith("0x") else float(int(token.string, 16)))
                 except ValueError:
                     continue
     return found
+
+
+def _tokens(text: str) -> list[tokenize.TokenInfo]:
+    """The file's tokens, up to the first that does not parse (that error is reported when the snippet runs)."""
+    tokens = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            tokens.append(token)
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return tokens
 
 
 def check_numbers(config: Config, text: str, page: Path, snippets: list[Path]) -> list[SnippetError]:
