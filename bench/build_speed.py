@@ -1,6 +1,8 @@
 """Benchmark the site build: cold, warm, one changed snippet, and snippets run the naive way.
 
 Prints figures; asserts nothing. Run with `make bench` (or `python bench/build_speed.py`).
+Everything runs in a temporary copy of the repository (what git tracks, plus node_modules
+linked): the benchmark edits a snippet and writes configurations, never in the checkout.
 Targets (issue #2): cold <= 1.5 x (plain build + one torch import + the snippets' own
 compute); warm <= 1.2 x plain build. The plain build renders the same pages with the same
 code blocks (bench/no_execution_hook.py) but executes nothing and checks nothing.
@@ -9,82 +11,90 @@ code blocks (bench/no_execution_hook.py) but executes nothing and checks nothing
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from execdocs.build import CONFIGS, included_snippets
-from execdocs.cache import RunCache
-from execdocs.runner import Engine
-from execdocs.settings import ROOT
+HERE = Path(__file__).resolve().parent.parent  # the checkout this script belongs to, copied below
+sys.path.insert(0, str(HERE))
+
+from execdocs.engine.cache import RunCache  # noqa: E402
+from execdocs.engine.client import Engine  # noqa: E402
+from execdocs.engine.config import Config  # noqa: E402
+from execdocs.site.build import CONFIG_FILES  # noqa: E402
+from execdocs.site.checks import included_snippets  # noqa: E402
 
 
-def timed(command: list[str], env: dict | None = None) -> float:
-    """Seconds one command takes; stops the benchmark if it fails."""
+def copy_checkout(target: Path) -> Path:
+    """The files git tracks (and untracked ones it does not ignore), copied; node_modules linked."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=HERE,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = HERE / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    (target / "node_modules").symlink_to(HERE / "node_modules", target_is_directory=True)
+    return target
+
+
+def timed(command: list[str], root: Path, env: dict | None = None) -> float:
+    """Seconds one command takes in the copy; stops the benchmark if it fails."""
     started = time.perf_counter()
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
     if result.returncode:
         sys.exit(f"failed: {' '.join(command)}\n{result.stdout}{result.stderr}")
     return time.perf_counter() - started
 
 
-def plain_build(site: Path) -> float:
+def plain_build(root: Path, site: Path) -> float:
     """Both languages built in parallel by MkDocs, pages rendered with code but nothing executed."""
     configs = []
-    for language, config in CONFIGS.items():
-        plain = ROOT / f".bench-plain-{language}.yml"
+    for language, name in CONFIG_FILES.items():
+        plain = root / f".bench-plain-{language}.yml"
         hooks = "\n".join(f"  - {hook}" for hook in ("bench/no_execution_hook.py", "hooks/cjk_line_breaks.py"))
-        plain.write_text(f"INHERIT: {config.name}\nhooks:\n{hooks}\n", encoding="utf-8")
+        plain.write_text(f"INHERIT: {name}\nhooks:\n{hooks}\n", encoding="utf-8")
         configs.append((language, plain))
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    try:
-        started = time.perf_counter()
-        processes = [subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(c), "-d", str(site / lang)],
-                                      cwd=ROOT, env=env) for lang, c in configs]
-        if any(p.wait() for p in processes):
-            sys.exit("the plain build failed")
-        return time.perf_counter() - started
-    finally:
-        for _, config in configs:
-            config.unlink()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "EXECDOCS_ROOT": str(root)}
+    started = time.perf_counter()
+    processes = [subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(c), "-d", str(site / lang)],
+                                  cwd=root, env=env) for lang, c in configs]
+    if any(p.wait() for p in processes):
+        sys.exit("the plain build failed")
+    return time.perf_counter() - started
 
 
 def main() -> None:
-    snippets = included_snippets()
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
-        env = {**os.environ, "EXECDOCS_CACHE": str(scratch / "cache")}
+        root = copy_checkout(scratch / "checkout")
+        config = Config(root=root, cache_dir=scratch / "cache")
+        snippets = included_snippets(config)
+        env = {**os.environ, "EXECDOCS_ROOT": str(root), "EXECDOCS_CACHE": str(config.cache_dir)}
         build = [sys.executable, "-m", "execdocs", "build", "--site-dir", str(scratch / "site")]
 
-        plain = min(plain_build(scratch / f"plain{i}") for i in range(2))
-        torch_import = min(timed([sys.executable, "-c", "import torch"]) for _ in range(2))
-        cold = timed(build, env)
-        warm = min(timed(build, env) for _ in range(2))
+        plain = min(plain_build(root, scratch / f"plain{i}") for i in range(2))
+        torch_import = min(timed([sys.executable, "-c", "import torch"], root) for _ in range(2))
+        cold = timed(build, root, env)
+        warm = min(timed(build, root, env) for _ in range(2))
 
         changed = snippets[0]
-        original = changed.read_bytes()
-        try:
-            changed.write_bytes(original + b"\n# benchmark: one changed byte sequence\n")
-            one_changed = timed(build, env)
-        finally:
-            changed.write_bytes(original)
+        changed.write_bytes(changed.read_bytes() + b"\n# benchmark: one changed byte sequence\n")
+        one_changed = timed(build, root, env)
 
-        engine = Engine(cache=RunCache(scratch / "engine-cache"))
+        engine = Engine(config, cache=RunCache(scratch / "engine-cache"))
         started = time.perf_counter()
         runs = engine.run(snippets)
         engine_seconds = time.perf_counter() - started
         compute = sum(run.seconds for run in runs.values())
-        try:  # what `mkdocs serve` does on an edit: the worker is already warm
-            changed.write_bytes(original + b"\n# benchmark: one changed byte sequence\n")
-            started = time.perf_counter()
-            engine.run(snippets)
-            warm_rerun = time.perf_counter() - started
-        finally:
-            changed.write_bytes(original)
+        changed.write_bytes(changed.read_bytes() + b"# and another\n")  # what `mkdocs serve` does on an edit: the worker is warm
+        started = time.perf_counter()
+        engine.run([changed])
+        warm_rerun = time.perf_counter() - started
 
-        engine.close()
         started = time.perf_counter()
         for snippet in snippets:
             subprocess.run([sys.executable, str(snippet)], cwd=scratch, capture_output=True, check=True)
@@ -97,7 +107,7 @@ def main() -> None:
     print(f"snippets' own compute (sum)         {compute:6.2f} s")
     print(f"cold build, empty cache             {cold:6.2f} s   = {cold / floor:.2f} x (plain + import + compute = {floor:.2f} s; target <= 1.5)")
     print(f"warm build, nothing changed         {warm:6.2f} s   = {warm / plain:.2f} x plain (target <= 1.2)")
-    print(f"build after changing one snippet    {one_changed:6.2f} s   ({changed.relative_to(ROOT)})")
+    print(f"build after changing one snippet    {one_changed:6.2f} s   ({config.display_path(changed)})")
     print(f"re-run it in a warm worker (serve)  {warm_rerun:6.2f} s")
     print(f"all snippets via the warm worker    {engine_seconds:6.2f} s")
     print(f"all snippets as fresh processes     {naive:6.2f} s   = {naive / engine_seconds:.1f} x slower")

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from execdocs.directives import find_directives, render
-from execdocs.runner import Run
-from execdocs.sections import split_chunks
-from execdocs.source import read_source
+from execdocs.engine.client import Run
+from execdocs.engine.config import Config
+from execdocs.engine.directives import find_directives, render
+from execdocs.engine.protocol import Section
+from execdocs.engine.sections import split_chunks
+from execdocs.engine.source import read_source
 
 
 class _AnyValue(dict):
@@ -25,12 +27,14 @@ class _AnyValue(dict):
 
 
 def on_page_markdown(markdown, page, config, files):
+    site = Config.from_env()
     page_path = Path(config.docs_dir) / page.file.src_uri
-    directives = find_directives(markdown, page_path)
+    directives = find_directives(site, markdown, page_path)
     runs = {}
     for directive in directives:
         if directive.path not in runs:
-            source = read_source(directive.path)
-            chunks = [{"name": c.name, "output": "(not executed)\n"} for c in split_chunks(directive.path, source)]
-            runs[directive.path] = Run(directive.path, chunks, _AnyValue(), source=source)
-    return render(markdown, page_path, directives, runs, config.theme["language"])
+            source = read_source(site, directive.path).text
+            display = site.display_path(directive.path)
+            sections = [Section(c.name, "(not executed)\n") for c in split_chunks(display, source)]
+            runs[directive.path] = Run(directive.path, display, sections, _AnyValue(), source=source)
+    return render(markdown, directives, runs, config.theme["language"])

@@ -22,9 +22,13 @@ def describe(run: Run) -> str:
     for section in run.sections:
         name = section.name or OUTSIDE_SECTIONS
         output.setdefault(name, []).extend(section.output.splitlines())
+    figures = {section.name or OUTSIDE_SECTIONS: [{key: figure[key] for key in ("sha256", "width", "height", "plotted")}
+                                                   for figure in section.figures]
+               for section in run.sections if section.figures}
     record = {
         "snippet": run.display,
         "output": {name: lines for name, lines in output.items() if lines or name != OUTSIDE_SECTIONS},
         "values": run.values,
+        **({"figures": figures} if figures else {}),
     }
     return json.dumps(record, indent=2, ensure_ascii=False) + "\n"

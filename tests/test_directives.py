@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as html_module
 import textwrap
+from dataclasses import replace
 
 import markdown
 import pytest
@@ -138,6 +139,45 @@ def test_section_after_sys_exit_is_an_error(config, page):
 
 def test_each_directive_is_one_registered_class():
     """Assert the registry maps each directive name to the class that parses, checks, renders and pairs it."""
-    assert set(REGISTRY) == {"run", "value"}
+    assert set(REGISTRY) == {"run", "value", "figure"}
     for kind, cls in REGISTRY.items():
         assert cls.kind == kind and {"parse", "check", "check_run", "render", "pair_key"} <= set(dir(cls))
+
+
+FIGURE = """
+import matplotlib.pyplot as plt
+# --8<-- [start:curve]
+p = [0.1 * k for k in range(1, 11)]
+plt.plot(p, [-__import__("math").log(v) for v in p], label="$-\\\\log p$")
+plt.xlabel("$p$")
+# --8<-- [end:curve]
+# --8<-- [start:none]
+print("no figure")
+# --8<-- [end:none]
+"""
+
+
+def test_figure_is_an_svg_file_with_alt_and_caption(config, page):
+    """Assert figure(...) shows the section's figure as an image of the site, with the page's alt text and caption, sized."""
+    (config.snippets_dir / "fig.py").write_text(FIGURE, encoding="utf-8")
+    text = rendered(config, page, '{{ run("fig.py:curve") }}\n\n{{ figure("fig.py:curve", "A falling [curve]", "Self-information <falls>") }}\n')
+    figure = Engine(config).run([config.snippets_dir / "fig.py"])[config.snippets_dir / "fig.py"].figures("curve")[0]
+    assert figure["svg"].startswith("<?xml") and figure["plotted"][0]["lines"][0]["points"] == 10
+    assert f'![A falling \\[curve\\]](assets/figures/{figure["sha256"][:20]}.svg){{ width="{figure["width"]}"' in text
+    assert "<figcaption>Self-information &lt;falls&gt;</figcaption>" in text
+
+
+def test_figure_of_a_section_that_draws_none_is_an_error(config, page):
+    """Assert figure(...) of a section that draws nothing stops the build at the page line, naming the snippet."""
+    (config.snippets_dir / "fig.py").write_text(FIGURE, encoding="utf-8")
+    with pytest.raises(SnippetError, match=r"^docs/en/example\.md:1: section 'none' of snippets/fig\.py draws 0 figures"):
+        rendered(config, page, '{{ figure("fig.py:none", "alt", "caption") }}\n')
+
+
+def test_figure_is_the_same_from_run_to_run(config):
+    """Assert two runs in fresh caches give byte-identical SVG (fixed metadata, ids and hash salt)."""
+    (config.snippets_dir / "fig.py").write_text(FIGURE, encoding="utf-8")
+    path = config.snippets_dir / "fig.py"
+    first = Engine(config).run([path])[path].figures("curve")[0]["svg"]
+    second = Engine(replace(config, cache_dir=config.root / "other-cache")).run([path])[path].figures("curve")[0]["svg"]
+    assert first == second and "Date" not in first

@@ -185,3 +185,12 @@ def test_cache_entry_records_what_ran(repo, config):
     (entry,) = config.cache_dir.glob("*.json")
     record = json.loads(entry.read_text(encoding="utf-8"))
     assert set(record) == {"checksum", "body"} and list(record["body"]["result"]["reads"]) == ["snippets/_data.txt"]
+
+
+def test_build_and_mkdocs_processes_share_cache_keys(repo, config):
+    """Assert the settings a build passes to its MkDocs processes (as environment variables) give the same cache keys."""
+    path = write(repo, "shared.py", "print('once')\n")
+    run_one(config, path)
+    child_settings = Config.from_env({"EXECDOCS_ROOT": str(config.root), "EXECDOCS_CACHE": str(config.cache_dir),
+                                      "EXECDOCS_TIMEOUT": repr(config.limits.timeout), "EXECDOCS_MEMORY_MB": repr(config.limits.memory_mb)})
+    assert child_settings == config and run_one(child_settings, path).cached

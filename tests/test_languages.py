@@ -6,7 +6,9 @@ import pytest
 import yaml
 from page_structure import anchors, included, pages, quoted
 
-from execdocs.settings import ROOT
+from execdocs.engine.config import Config
+
+ROOT = Config().root
 
 SHARED_PAGES = sorted(pages("en") & pages("zh"))
 

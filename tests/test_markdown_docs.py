@@ -6,7 +6,10 @@ import subprocess
 import sys
 import textwrap
 
-from execdocs.settings import ROOT, SNIPPETS_DIR
+from execdocs.engine.config import Config
+
+ROOT = Config().root
+SNIPPETS_DIR = Config().snippets_dir
 
 
 def pytest_run(*args, cwd=ROOT, env=None):

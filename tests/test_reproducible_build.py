@@ -15,8 +15,7 @@ from pathlib import Path
 
 from tiny_site import TinySite
 
-from execdocs.determinism import rerun
-from execdocs.settings import ROOT
+from execdocs.engine.determinism import rerun
 
 
 def site_files(site: Path) -> dict[str, bytes]:
@@ -44,18 +43,18 @@ def test_tiny_site_builds_byte_identical(tmp_path):
         assert int.from_bytes(header[4:8], "little") == 0, "sitemap.xml.gz records the build time; set SOURCE_DATE_EPOCH"
 
 
-def test_real_site_builds_byte_identical(built_site, tmp_path):
+def test_real_site_builds_byte_identical(built_site, tmp_path, config):
     """Assert a second build of the real site, with a cold cache, time zone and hash seed of its own, matches the first byte for byte."""
     first, _ = built_site
     env = {**os.environ, "EXECDOCS_CACHE": str(tmp_path / "cache"), "TZ": "Asia/Shanghai", "PYTHONHASHSEED": "7"}
     result = subprocess.run([sys.executable, "-m", "execdocs", "build", "--site-dir", str(tmp_path / "site")],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+                            cwd=config.root, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     found = differences(site_files(first), site_files(tmp_path / "site"))
     assert not found, f"files that differ between two builds of the same sources: {found}"
 
 
-def test_real_snippets_print_the_same_when_run_again(runs):
+def test_real_snippets_print_the_same_when_run_again(runs, config):
     """Assert every snippet, run again in another worker under another hash seed and random seed, prints and leaves the same."""
-    problems = rerun(list(runs), runs)
+    problems = rerun(config, list(runs), runs)
     assert not problems, "\n".join(map(str, problems))

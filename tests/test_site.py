@@ -9,8 +9,11 @@ import xml.etree.ElementTree as ET
 import pytest
 from page_structure import page_file, pages
 
-from execdocs.directives import find_directives
-from execdocs.settings import LANGUAGES
+from execdocs.engine.config import Config
+from execdocs.engine.directives import find_directives
+
+CONFIG = Config()
+LANGUAGES = CONFIG.languages
 
 OUTPUT_BLOCK = re.compile(r'<div class="execdocs-output[^"]*">.*?<code>(.*?)</code>', re.S)
 TAG = re.compile(r"<[^>]+>")
@@ -45,7 +48,7 @@ def test_page_shows_each_snippet_output(built_site, runs, language, page):
     site, _ = built_site
     source = page_file(language, page)
     expected = []
-    for directive in find_directives(source.read_text(encoding="utf-8"), source):
+    for directive in find_directives(CONFIG, source.read_text(encoding="utf-8"), source):
         if directive.kind == "run":
             output = runs[directive.path].output(directive.name).rstrip("\n")
             if output:

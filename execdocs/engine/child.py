@@ -24,6 +24,7 @@ from pathlib import Path
 from execdocs.engine.capture import FdCapture, clean_text, printed_text
 from execdocs.engine.config import ENGINE_PACKAGE
 from execdocs.engine.errors import SnippetError
+from execdocs.engine.figures import take_figures
 from execdocs.engine.guard import Auditor
 from execdocs.engine.protocol import Problem, Request, Result, Section
 from execdocs.engine.sections import compile_chunks, split_chunks
@@ -81,7 +82,13 @@ def run(request: Request, scratch: Path) -> Result | Problem:
         except BaseException as raised:  # the snippet's own failure, whatever it is
             main.__dict__.clear()  # free what it allocated first: a MemoryError still gets its report
             problem = _located(display, raised)
-        sections.append(Section(chunk.name, printed_text(capture.take(), limits, replacements)))
+        figures = []
+        if problem is None:
+            try:
+                figures = take_figures()
+            except Exception as error:  # a figure matplotlib cannot save: the section's fault, reported there
+                problem = Problem(display, chunk.first, f"cannot save the figure this section draws: {type(error).__name__}: {error}")
+        sections.append(Section(chunk.name, printed_text(capture.take(), limits, replacements), figures=figures))
     auditor.active = False
     if problem is not None:
         if problem.message.startswith("MemoryError"):

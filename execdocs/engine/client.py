@@ -49,6 +49,10 @@ class Run:
             return whole_code(self.source)
         return next(c.code for c in _chunks(self.display, self.source) if c.name == section)
 
+    def figures(self, section: str | None = None) -> list[dict]:
+        """The figures one named section (or the whole file) drew."""
+        return [figure for s in self.sections if section is None or s.name == section for figure in s.figures]
+
     def ran(self, section: str) -> bool:
         """Whether a named section ran (it does not after a sys.exit before it)."""
         return all(s.ran for s in self.sections if s.name == section)
@@ -141,7 +145,7 @@ class WorkerProcess:
                                                  f"pidfd); this is {sys.platform}: build in a Linux machine, VM or container")
         settings = {"root": str(config.root), "preload": list(config.preload), "parallel": config.parallel}
         # A fixed hash seed keeps set and dict-of-str order identical between runs.
-        env = {**os.environ, "PYTHONHASHSEED": str(config.hash_seed),
+        env = {**os.environ, "PYTHONHASHSEED": str(config.hash_seed), "MPLBACKEND": "Agg",
                "PYTHONPATH": os.pathsep.join(filter(None, [str(DEFAULT_ROOT), os.environ.get("PYTHONPATH", "")]))}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "execdocs.engine.worker", json.dumps(settings)], cwd="/", env=env, text=True,

@@ -23,15 +23,20 @@ class Limits:
     """What one snippet run may use and show. A snippet may raise its own time and memory."""
 
     timeout: float = 10.0  # seconds
-    memory_mb: float = 2048  # on top of what the warm worker already holds
+    memory_mb: float = 2048.0  # on top of what the warm worker already holds
     max_output_chars: int = 20_000  # one section's output; the rest is cut with a note
     max_output_lines: int = 500
     max_line_chars: int = 500
+    max_figure_bytes: int = 60_000  # one figure's SVG: pages stay light
 
     # Bounds for the per-snippet `# execdocs: timeout=... memory_mb=...` line.
     MAX_TIMEOUT = 3600.0
     MIN_MEMORY_MB = 64.0
     MAX_MEMORY_MB = 262_144.0
+
+    def __post_init__(self):  # one spelling per limit: 2048 and 2048.0 must give the same cache key
+        object.__setattr__(self, "timeout", float(self.timeout))
+        object.__setattr__(self, "memory_mb", float(self.memory_mb))
 
     def with_options(self, options: dict[str, float]) -> Limits:
         """These limits with a snippet's own timeout and memory."""
@@ -39,7 +44,8 @@ class Limits:
 
     def as_dict(self) -> dict:
         return {"timeout": self.timeout, "memory_mb": self.memory_mb, "max_output_chars": self.max_output_chars,
-                "max_output_lines": self.max_output_lines, "max_line_chars": self.max_line_chars}
+                "max_output_lines": self.max_output_lines, "max_line_chars": self.max_line_chars,
+                "max_figure_bytes": self.max_figure_bytes}
 
 
 def checked_limit(name: str, raw: str) -> float:
@@ -68,7 +74,7 @@ class Config:
     parallel: int = max(1, min(4, os.cpu_count() or 1))
     build_id: str | None = None  # set by the build command: runs that are never cached are shared by its two languages
     # Modules the warm worker imports once, so that each forked snippet starts with them.
-    preload: tuple[str, ...] = ("numpy", "torch", "torch.nn", "torch.nn.functional")
+    preload: tuple[str, ...] = ("numpy", "torch", "torch.nn", "torch.nn.functional", "matplotlib.pyplot")
 
     def __post_init__(self):
         object.__setattr__(self, "root", Path(self.root).resolve())

@@ -9,6 +9,7 @@ prose only: inside fenced code, code spans and HTML comments they are text, show
 from __future__ import annotations
 
 import ast
+import html
 import os
 import re
 from dataclasses import dataclass
@@ -99,7 +100,7 @@ class RunDirective(Directive):
         line_start = text.rfind("\n", 0, self.start) + 1
         line_end = text.find("\n", self.end)
         if text[line_start : None if line_end < 0 else line_end].strip() != text[self.start : self.end]:
-            raise config.error(self.page, self.line, "run(...) must stand alone on its line (it becomes code blocks)")
+            raise config.error(self.page, self.line, f"{self.kind}(...) must stand alone on its line (it becomes a block)")
         if self.name:
             source = read_source(config, self.path)  # not UTF-8: an error at its line, not a crash
             names = _section_names(config.display_path(self.path), source.text)
@@ -161,6 +162,51 @@ class ValueDirective(Directive):
             raise fail(f"cannot format {self.name}={value!r} with '{self.fmt}': {error}") from None
 
 
+@directive
+@dataclass(frozen=True)
+class FigureDirective(RunDirective):
+    """The one figure a section draws, as an SVG file of the site, with alt text and a caption in the page's language."""
+
+    kind: ClassVar[str] = "figure"
+    usage: ClassVar[str] = 'figure("chapter/topic.py:section", "alt text", "caption")'
+    arity: ClassVar[tuple[int, int]] = (3, 3)
+
+    @classmethod
+    def parse(cls, config, args, page, line, start, end):
+        made = super().parse(config, args, page, line, start, end)
+        if not made.name or not all(arg.strip() for arg in args[1:]):
+            raise config.error(page, line, f"figure() needs a section, an alt text and a caption; write {cls.usage}")
+        return made
+
+    def pair_key(self) -> str:
+        return f'figure("{self.target}")'  # the texts are in each page's own language
+
+    def check_run(self, config: Config, run: Run) -> None:
+        super().check_run(config, run)
+        drawn = run.figures(self.name)
+        if len(drawn) != 1:
+            raise config.error(self.page, self.line, f"section '{self.name}' of snippets/{self.snippet} draws {len(drawn)} figures; "
+                                                     "a figure() shows the one figure a section draws (draw it with matplotlib)")
+        size = len(drawn[0]["svg"].encode())
+        if size > config.limits.max_figure_bytes:
+            raise config.error(run.path, None, f"the figure of section '{self.name}' weighs {size:,} bytes, over the "
+                                               f"{config.limits.max_figure_bytes:,} allowed; plot fewer points or simpler marks")
+
+    def render(self, run: Run, language: str, text: str, docs_root: Path | None = None) -> str:
+        figure = run.figures(self.name)[0]
+        target = (docs_root or self.page.parent) / figure_uri(figure)
+        source = os.path.relpath(target, self.page.parent).replace(os.sep, "/")
+        alt = re.sub(r"([\\\[\]])", r"\\\1", " ".join(self.args[1].split()))
+        return (f'<figure class="execdocs-figure" markdown="span">\n'
+                f'![{alt}]({source}){{ width="{figure["width"]}" height="{figure["height"]}" loading="lazy" }}\n'
+                f"<figcaption>{html.escape(self.args[2])}</figcaption>\n</figure>")
+
+
+def figure_uri(figure: dict) -> str:
+    """Where a figure's SVG is served, by its digest: the same figure in both languages is one file."""
+    return f"assets/figures/{figure['sha256'][:20]}.svg"
+
+
 def as_plain_text(text: str) -> str:
     """`text` as it must read on the page: a number as it is; anything else with every Markdown or HTML sign escaped."""
     if NUMERIC.fullmatch(text):
@@ -189,12 +235,13 @@ def check_runs(config: Config, directives: list[Directive], runs: dict[Path, Run
         made.check_run(config, runs[made.path])
 
 
-def render(text: str, directives: list[Directive], runs: dict[Path, Run], language: str) -> str:
-    """Replace each directive by what it renders."""
+def render(text: str, directives: list[Directive], runs: dict[Path, Run], language: str, docs_root: Path | None = None) -> str:
+    """Replace each directive by what it renders; `docs_root` is the folder of the language's pages (for figure paths)."""
     pieces, cursor = [], 0
     for made in directives:
         pieces.append(text[cursor:made.start])
-        pieces.append(made.render(runs[made.path], language, text))
+        extra = {"docs_root": docs_root} if isinstance(made, FigureDirective) else {}
+        pieces.append(made.render(runs[made.path], language, text, **extra))
         cursor = made.end
     pieces.append(text[cursor:])
     return "".join(pieces)

@@ -34,6 +34,7 @@ class Section:
     name: str | None
     output: str
     ran: bool = True
+    figures: list[dict] = field(default_factory=list)  # execdocs.engine.figures.take_figures()
 
 
 @dataclass

@@ -14,7 +14,7 @@ from pathlib import Path
 from execdocs.engine.client import Engine
 from execdocs.engine.config import Config
 from execdocs.engine.errors import SnippetError
-from execdocs.site.checks import included_snippets, site_problems
+from execdocs.site.checks import included_snippets, run_problems, site_problems
 
 CONFIG_FILES = {"en": "mkdocs.yml", "zh": "mkdocs.zh.yml"}
 # What the MkDocs processes need to know of the build that started them: the site's root and cache.
@@ -28,11 +28,14 @@ def prepare(config: Config, log=print) -> list[str]:
         return [f"ERROR: {problem}" for problem in problems] + [f"ERROR: {len(problems)} problem(s) in pages or snippets; nothing was built."]
     engine = Engine(config)
     try:
-        engine.run(included_snippets(config))  # one warm worker for all; both builds then hit the cache
+        runs = engine.run(included_snippets(config))  # one warm worker for all; both builds then hit the cache
     except SnippetError as error:
         return [f"ERROR: {error}"]
     finally:
         engine.close()
+    problems = run_problems(config, runs)
+    if problems:
+        return [f"ERROR: {problem}" for problem in problems]
     for note in engine.not_cached:
         log(f"INFO: {note}")
     return []

@@ -14,7 +14,7 @@ from pathlib import Path
 from markdown.extensions.toc import slugify
 
 from execdocs.engine.config import Config
-from execdocs.engine.directives import REGISTRY, Directive, find_directives
+from execdocs.engine.directives import REGISTRY, Directive, check_runs, find_directives
 from execdocs.engine.errors import SnippetError
 from execdocs.engine.markdown import outside_fences
 from execdocs.site.math_delimiters import check_math
@@ -89,6 +89,29 @@ def site_problems(config: Config) -> list[SnippetError]:
     if unread:  # with a page unread, pairs and orphans would be reported wrongly: fix these first
         return list({str(problem): problem for problem in unread + problems}.values())  # a bad snippet breaks each page that includes it
     return problems + pair_problems(config, parsed) + orphan_problems(config, parsed)
+
+
+def run_problems(config: Config, runs: dict) -> list[SnippetError]:
+    """What only the runs show: directives their run cannot satisfy, and figures drawn that no page of a language shows."""
+    problems = []
+    shown: dict[str, set[tuple]] = {language: set() for language in config.languages}
+    for language in config.languages:
+        for page in page_sources(config, language):
+            directives = find_directives(config, read_page(config, page), page)
+            try:
+                check_runs(config, directives, runs)
+            except SnippetError as error:
+                problems.append(error)
+            shown[language] |= {(d.path, d.name) for d in directives if d.kind == "figure"}
+    for path, run in sorted(runs.items()):
+        for section in run.sections:
+            for language in config.languages:
+                if section.figures and (path, section.name) not in shown[language]:
+                    where = f"section '{section.name}'" if section.name else "code outside sections"
+                    problems.append(config.error(path, None, f"{where} draws a figure that no page in docs/{language}/ shows; add "
+                                                 f'{{{{ figure("{config.display_path(path).removeprefix("snippets/")}:{section.name}", '
+                                                 '"alt text", "caption") }} after its run(...), or stop drawing it'))
+    return problems
 
 
 def snippet_file_problems(config: Config) -> list[SnippetError]:

@@ -16,7 +16,7 @@ from mkdocs.structure.files import File
 
 from execdocs.engine.client import shared_engine
 from execdocs.engine.config import Config, ConfigError
-from execdocs.engine.directives import check_runs, find_directives, render
+from execdocs.engine.directives import check_runs, figure_uri, find_directives, render
 from execdocs.engine.errors import SnippetError
 from execdocs.site.checks import page_problems
 
@@ -60,6 +60,7 @@ def on_files(files, config):
         raise PluginError(str(error)) from None
     _state.update(runs=runs)
     _add_mathjax(site, files, config)
+    _add_figures(runs, files, config)
     return files
 
 
@@ -72,7 +73,7 @@ def on_page_markdown(markdown, page, config, files):
         missing = [d for d in directives if d.path not in _state["runs"]]
         if missing:
             raise site.error(page_path, missing[0].line, "this directive was not seen when the snippets ran; build again")
-        return render(markdown, directives, _state["runs"], config.theme["language"])
+        return render(markdown, directives, _state["runs"], config.theme["language"], Path(config.docs_dir))
     except SnippetError as error:
         raise PluginError(str(error)) from None
 
@@ -83,6 +84,17 @@ def on_serve(server, config, builder):
     other = "mkdocs serve -f mkdocs.zh.yml -a 127.0.0.1:8001" if language == "en" else "mkdocs serve -f mkdocs.yml"
     log.info(f"Serving the '{language}' site only. For the other language, run in a second terminal: {other}")
     return server
+
+
+def _add_figures(runs: dict, files, config) -> None:
+    """Serve every figure the snippets drew as an SVG file of the site, named by its digest."""
+    seen = set()
+    for run in runs.values():
+        for figure in run.figures():
+            uri = figure_uri(figure)
+            if uri not in seen:
+                seen.add(uri)
+                files.append(File.generated(config, uri, content=figure["svg"]))
 
 
 def _add_mathjax(site: Config, files, config) -> None:

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from execdocs.settings import DOCS_DIR, LANGUAGES
+from execdocs.engine.config import Config
+
+DOCS_DIR, LANGUAGES = Config().docs_dir, Config().languages
 
 # Debian's Chromium (`make install-browser`); Playwright cannot download its own browsers here.
 CHROMIUM_ARGS = [

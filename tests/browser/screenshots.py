@@ -20,8 +20,10 @@ from pathlib import Path
 from browsing import MATH_TIMEOUT_MS, WAIT_FOR_MATH, launch_chromium, serve, site_pages
 from playwright.sync_api import sync_playwright
 
-from execdocs.build import build
-from execdocs.settings import ROOT
+from execdocs.engine.config import Config
+from execdocs.site.build import build
+
+ROOT = Config().root
 
 VARIANTS = {
     "light": {"viewport": {"width": 1280, "height": 800}, "color_scheme": "light"},
@@ -74,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         site = args.site
         if site is None:
             site = Path(temporary) / "site"
-            if build(site) != 0:
+            if build(Config.from_env(), site) != 0:
                 print("ERROR: the site did not build; nothing to screenshot.", file=sys.stderr)
                 return 1
         elif not (site / "en" / "index.html").is_file():

@@ -12,7 +12,9 @@ import urllib.parse
 import pytest
 from browsing import WAIT_FOR_MATH, SitePage
 
-from execdocs.settings import LANGUAGES
+from execdocs.engine.config import Config
+
+LANGUAGES = Config().languages
 
 PHONE = {"width": 390, "height": 844}
 

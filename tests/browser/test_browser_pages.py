@@ -16,8 +16,11 @@ import urllib.parse
 import pytest
 from browsing import LANGUAGE_NAMES, LOCAL_HOSTS, NOT_FOUND, WEIGHT_BUDGET, WEIGHT_BUDGET_NOTES, SitePage, site_pages
 
-from execdocs.directives import find_directives
-from execdocs.settings import LANGUAGES
+from execdocs.engine.config import Config
+from execdocs.engine.directives import find_directives
+
+CONFIG = Config()
+LANGUAGES = CONFIG.languages
 
 PAGES = site_pages()
 
@@ -187,7 +190,7 @@ def test_copy_button_copies_the_code(visit, runs):
     blocks = page.evaluate(CODE_BLOCKS_JS)
     code_blocks = [block for block in blocks if not block["output"]]
     source = visit.site_page.doc
-    directives = [d for d in find_directives(source.read_text(encoding="utf-8"), source) if d.kind == "run"] if source else []
+    directives = [d for d in find_directives(CONFIG, source.read_text(encoding="utf-8"), source) if d.kind == "run"] if source else []
     snippet_blocks = [block for block in code_blocks if block["title"].startswith("snippets/")]
     assert len(snippet_blocks) == len(directives), f"{name}: {len(directives)} run(...) directives in the source, {len(snippet_blocks)} snippet code blocks on the page"
     problems = []
