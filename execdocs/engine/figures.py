@@ -11,11 +11,13 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import re
 import sys
 
 # Settings that make an SVG byte-identical between builds and machines.
 SVG_SETTINGS = {"svg.hashsalt": "execdocs", "svg.fonttype": "path", "svg.image_inline": True}
 SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
+SVG_SIZE = re.compile(r'<svg[^>]*?width="(?P<width>[\d.]+)pt" height="(?P<height>[\d.]+)pt"')
 
 
 def take_figures() -> list[dict]:
@@ -32,7 +34,7 @@ def take_figures() -> list[dict]:
         with matplotlib.rc_context(SVG_SETTINGS):
             figure.savefig(buffer, format="svg", metadata=SVG_METADATA, bbox_inches="tight")
         svg = buffer.getvalue().decode("utf-8")
-        width, height = (round(float(size) * 72) for size in figure.get_size_inches())
+        width, height = (round(float(SVG_SIZE.search(svg)[name]) * 4 / 3) for name in ("width", "height"))  # pt -> CSS px
         figures.append({"svg": svg, "sha256": hashlib.sha256(svg.encode()).hexdigest(), "width": width, "height": height,
                         "plotted": describe(figure)})
         pyplot.close(figure)
