@@ -195,3 +195,39 @@ def test_link_to_a_missing_anchor(site):
     assert result.error_lines == [
         "ERROR: mkdocs build --strict failed for zh: fix what the WARNING and ERROR lines above name (each names its page), then build again.",
     ]
+
+
+# ---------------------------------------------------------------------------
+# Odd files: each gets a file:line message, never a traceback
+# ---------------------------------------------------------------------------
+
+
+def test_page_with_a_byte_that_is_not_utf8(site):
+    """Assert a page saved with a Latin-1 byte stops the build at that line."""
+    page = site.root / "docs/en/index.md"
+    page.write_bytes(page.read_bytes().replace(b"## Details", "## D\u00e9tails".encode("latin-1")))
+    assert failed_checks(site)[0] == "ERROR: docs/en/index.md:7: not valid UTF-8 (byte 0xe9); save the page as UTF-8"
+
+
+def test_page_linking_out_of_the_repository(site, tmp_path):
+    """Assert a page that is a link to a file outside the repository is refused by name."""
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text("# Elsewhere\n", encoding="utf-8")
+    (site.root / "docs/en/more.md").symlink_to(outside)
+    (site.root / "docs/zh/more.md").write_text("# 别处\n", encoding="utf-8")
+    assert failed_checks(site)[0] == f"ERROR: docs/en/more.md: this page is a link to {outside}, outside the repository; pages must be files inside it"
+
+
+def test_folder_named_like_a_snippet(site):
+    """Assert a folder called x.py under snippets/ is reported, not crashed on."""
+    (site.root / "snippets/odd.py").mkdir()
+    assert "ERROR: snippets/odd.py: a folder named like a snippet; rename it (snippets are .py files)" in failed_checks(site)
+
+
+def test_snippet_linking_out_of_the_repository(site, tmp_path):
+    """Assert a snippet that is a link to a file outside the repository is reported by name before anything runs."""
+    outside = tmp_path / "elsewhere.py"
+    outside.write_text("print(1)\n", encoding="utf-8")
+    (site.root / "snippets/_linked.py").symlink_to(outside)
+    assert f"ERROR: snippets/_linked.py: this snippet is a link to {outside}, outside the repository; snippets must be files " \
+           "inside it (copy the file in instead of linking it)" in failed_checks(site)
