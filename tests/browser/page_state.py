@@ -39,7 +39,19 @@ def normal(text: str) -> str:
 
 
 def block_label(block: dict) -> str:
-    return block["title"] or f"{'output' if block['output'] else 'code'} block {block['index'] + 1}"
+    """How messages name a block: its title and place, e.g. "snippets/x.py (code block 3)"."""
+    place = f"{'output' if block['output'] else 'code'} block {block['index'] + 1}"
+    return f"{block['title']} ({place})" if block["title"] else place
+
+
+def first_difference(shown: str, expected: str) -> str:
+    """The first line where two texts differ, for messages (long blocks differ far from their start)."""
+    shown_lines, expected_lines = shown.splitlines(), expected.splitlines()
+    for number, (a, b) in enumerate(zip(shown_lines, expected_lines), 1):
+        if a != b:
+            return f"line {number}: shown {a[:160]!r}, expected {b[:160]!r}"
+    number = min(len(shown_lines), len(expected_lines)) + 1
+    return f"line {number}: shown {len(shown_lines)} lines, expected {len(expected_lines)}"
 
 
 # ---------------------------------------------------------------------------

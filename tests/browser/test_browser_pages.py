@@ -19,7 +19,7 @@ import urllib.parse
 
 import pytest
 from browsing import LANGUAGE_NAMES, LOCAL_HOSTS, NOT_FOUND, WEIGHT_BUDGET, WEIGHT_BUDGET_NOTES, SitePage, site_pages
-from page_state import APPLY_SCHEME_JS, CODE_BLOCKS_JS, COPY_BUTTON, block_label, normal, scheme_problems
+from page_state import APPLY_SCHEME_JS, CODE_BLOCKS_JS, COPY_BUTTON, block_label, first_difference, normal, scheme_problems
 
 from execdocs.directives import find_directives
 from execdocs.settings import LANGUAGES
@@ -159,9 +159,10 @@ def test_copy_buttons_target_their_code(visit):
             if not button["found"]:
                 problems.append(f"{label}: its copy button targets {button['selector']!r}, which matches nothing: a click copies nothing")
             elif button["block"] >= 0 and blocks[button["block"]]["output"] and not block["output"]:
-                problems.append(f"{label}: its copy button targets {button['selector']!r}, the output {block_label(blocks[button['block']])}: a click copies the output, not the code")
+                problems.append(f"{label}: its copy button targets {button['selector']!r}, the <code> of {block_label(blocks[button['block']])}: a click copies the output, not the code")
             else:
-                problems.append(f"{label}: its copy button targets {button['selector']!r}, not this block's <code>")
+                other = f", the <code> of {block_label(blocks[button['block']])}" if button["block"] >= 0 else ""
+                problems.append(f"{label}: its copy button targets {button['selector']!r}{other}, not this block's <code>")
     assert not problems, f"{visit.site_page.name} ({visit.site_page.path}):\n  " + "\n  ".join(problems)
 
 
@@ -180,7 +181,7 @@ def test_code_blocks_show_the_sections_the_engine_runs(visit, runs):
         if block["title"] != f"snippets/{directive.snippet}":
             problems.append(f"code block {block['index'] + 1} is titled {block['title']!r}; the source includes {directive.target} there")
         elif normal(block["shown"]) != code:
-            problems.append(f"{block['title']} ({directive.target}): the code shown differs from the section the engine runs:\n      shown  {normal(block['shown'])[:200]!r}\n      engine {code[:200]!r}")
+            problems.append(f"{block_label(block)} ({directive.target}): the code shown differs from the section the engine runs, {first_difference(normal(block['shown']), code)}")
     assert not problems, f"{name} ({visit.site_page.path}):\n  " + "\n  ".join(problems)
 
 
