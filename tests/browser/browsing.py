@@ -6,8 +6,6 @@ Kept free of pytest so that the screenshot command can use it on its own.
 from __future__ import annotations
 
 import functools
-import os
-import shutil
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -16,11 +14,13 @@ from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from chromium import find_chromium
+
 from execdocs.engine.config import Config
 
 DOCS_DIR, LANGUAGES = Config().docs_dir, Config().languages
 
-# Debian's Chromium (`make install-browser`); Playwright cannot download its own browsers here.
+# Headless, offline, quiet: no sandbox (containers run as root), no GPU, no updates or sync.
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-quic", "--no-first-run", "--disable-sync",
@@ -40,21 +40,18 @@ WAIT_FOR_MATH = """async (timeoutMs) => {
 MATH_TIMEOUT_MS = 20_000
 
 
-def chromium_path() -> str | None:
-    """The Chromium to drive: $CHROMIUM if set, else Debian's /usr/bin/chromium, else `chromium` on PATH."""
-    if os.environ.get("CHROMIUM"):
-        return os.environ["CHROMIUM"]
-    if Path("/usr/bin/chromium").is_file():
-        return "/usr/bin/chromium"
-    return shutil.which("chromium")
+def playwright_chromium() -> str | None:
+    """Where Playwright's own Chromium is (or would be, after `playwright install chromium`)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        return playwright.chromium.executable_path
 
 
-def launch_chromium(playwright):
-    """Start headless Chromium; fail with the command that installs it when it is missing."""
-    path = chromium_path()
-    if path is None or not Path(path).is_file():
-        raise RuntimeError("Chromium not found (looked at $CHROMIUM, /usr/bin/chromium, PATH): run `make install-browser`")
-    return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+def launch_chromium(playwright, executable: str | None = None):
+    """Start headless Chromium: `executable`, else the one find_chromium finds (ChromiumNotFound says what to install)."""
+    executable = executable or find_chromium(playwright_default=lambda: playwright.chromium.executable_path)
+    return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
 
 
 @dataclass(frozen=True, order=True)

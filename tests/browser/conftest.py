@@ -23,7 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from browsing import MATH_TIMEOUT_MS, WAIT_FOR_MATH, WEIGHT_BUDGET, WEIGHT_KINDS, SitePage, launch_chromium, serve, weight_kind
+from browsing import (
+    MATH_TIMEOUT_MS, WAIT_FOR_MATH, WEIGHT_BUDGET, WEIGHT_KINDS, SitePage, launch_chromium, playwright_chromium, serve, weight_kind,
+)
+from chromium import ChromiumNotFound, find_chromium
 from playwright.sync_api import sync_playwright
 
 # ---------------------------------------------------------------------------
@@ -53,10 +56,10 @@ def site_url(site_dir) -> str:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the whole session."""
+def browser(request):
+    """One headless Chromium for the whole session: the one found when the session started."""
     with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
+        chromium = launch_chromium(playwright, request.config.stash.get(CHROMIUM, None))
         yield chromium
         chromium.close()
 
@@ -228,6 +231,7 @@ class BrowserReport:
 
 
 REPORT = pytest.StashKey[BrowserReport]()
+CHROMIUM = pytest.StashKey[str]()  # the executable found when the session started
 
 
 @pytest.fixture(scope="session")
@@ -249,6 +253,11 @@ def pytest_configure(config):
 
 @pytest.hookimpl(trylast=True)  # after pytest has grouped the tests by page
 def pytest_collection_modifyitems(session, config, items):
+    if any("browser" in getattr(item, "fixturenames", ()) for item in items):
+        try:  # fail the session now, once, with what to install (not a skip, not one error per test)
+            config.stash[CHROMIUM] = find_chromium(playwright_default=playwright_chromium)
+        except ChromiumNotFound as error:
+            pytest.exit(f"The browser tests need Chromium.\n{error}", returncode=1)
     order = [item.callspec.params["visit"] for item in items if hasattr(item, "callspec") and "visit" in item.callspec.params]
     config.stash[REPORT].visit_order = list(dict.fromkeys(order))
 

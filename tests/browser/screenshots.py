@@ -17,7 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from browsing import MATH_TIMEOUT_MS, WAIT_FOR_MATH, launch_chromium, serve, site_pages
+from browsing import MATH_TIMEOUT_MS, WAIT_FOR_MATH, launch_chromium, playwright_chromium, serve, site_pages
+from chromium import ChromiumNotFound, find_chromium
 from playwright.sync_api import sync_playwright
 
 from execdocs.engine.config import Config
@@ -37,11 +38,11 @@ def screenshot_name(source: str) -> str:
     return source.removesuffix(".md").removesuffix(".html") + ".png"
 
 
-def take(site: Path, out: Path, variants: list[str]) -> int:
+def take(site: Path, out: Path, variants: list[str], executable: str | None = None) -> int:
     """Screenshot every page in each variant; return how many pages could not be shown."""
     failures = 0
     with serve(site) as url, sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
+        browser = launch_chromium(playwright, executable)
         for variant in variants:
             context = browser.new_context(**VARIANTS[variant])
             page = context.new_page()
@@ -71,6 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--phone", action="store_true", help="also screenshot a 390x844 phone")
     args = parser.parse_args(argv)
     variants = ["light"] + ["dark"] * args.dark + ["phone"] * args.phone
+    try:  # before the build: say what to install without making the reader wait for it
+        executable = find_chromium(playwright_default=playwright_chromium)
+    except ChromiumNotFound as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 1
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="execdocs-screenshots-") as temporary:
         site = args.site
@@ -82,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         elif not (site / "en" / "index.html").is_file():
             print(f"ERROR: {site} holds no built site (no en/index.html)", file=sys.stderr)
             return 1
-        failures = take(site.resolve(), args.out.resolve(), variants)
+        failures = take(site.resolve(), args.out.resolve(), variants, executable)
     print(f"Screenshots in {args.out} ({', '.join(variants)}) in {time.perf_counter() - started:.0f} s")
     return 1 if failures else 0
 

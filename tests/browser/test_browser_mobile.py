@@ -1,8 +1,8 @@
 """On an emulated phone (390x844, touch, mobile viewport), the navigation drawer leads to other pages.
 
 Every page is also checked at 390x844 in test_browser_pages.py (test_phone_viewport: no sideways
-scrolling, the drawer opens); here a real phone emulation opens the drawer on each language's
-home page and follows a link in it.
+scrolling, a menu button); the drawer is the same JavaScript on every page, so a real phone
+emulation opens it on each language's home page and 404 page, and follows a link in it.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import urllib.parse
 
 import pytest
-from browsing import WAIT_FOR_MATH, SitePage
+from browsing import NOT_FOUND, WAIT_FOR_MATH, SitePage
 
 from execdocs.engine.config import Config
 
@@ -40,26 +40,29 @@ OTHER_LINK_JS = """(home) => {
 }"""
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_drawer_leads_to_another_page_on_a_phone(phone, site_url, language):
+STARTS = [SitePage(language, source) for source in ("index.md", NOT_FOUND) for language in LANGUAGES]
+
+
+@pytest.mark.parametrize("start", STARTS, ids=[start.id for start in STARTS])
+def test_drawer_leads_to_another_page_on_a_phone(phone, site_url, start):
     """Assert on a phone the menu button opens the drawer, and tapping a page in it opens that page."""
-    home = SitePage(language, "index.md")
-    response = phone.goto(site_url + home.path)
-    assert response is not None and response.status == 200, f"{home.path} answers {response.status if response else 'nothing'}"
+    home = SitePage(start.language, "index.md")
+    response = phone.goto(site_url + start.path)
+    assert response is not None and response.status == 200, f"{start.path} answers {response.status if response else 'nothing'}"
     phone.evaluate(WAIT_FOR_MATH, 20_000)
     # A phone widens its layout viewport to fit content that is too wide, so compare with the screen.
     width = phone.evaluate("document.scrollingElement.scrollWidth")
-    assert width <= PHONE["width"], f"{home.path} on a phone is {width} px wide, wider than the {PHONE['width']} px screen"
+    assert width <= PHONE["width"], f"{start.path} on a phone is {width} px wide, wider than the {PHONE['width']} px screen"
     menu = phone.locator("label.md-header__button[for=__drawer]")
-    assert menu.is_visible(), f"{home.path} on a phone: no visible menu button (label[for=__drawer]) in the header"
+    assert menu.is_visible(), f"{start.path} on a phone: no visible menu button (label[for=__drawer]) in the header"
     menu.tap()
     try:  # the drawer slides in: wait until a link to another page is on screen
         index, href = phone.wait_for_function(OTHER_LINK_JS, arg=home.path, timeout=5000).json_value()
     except Exception:  # noqa: BLE001
-        pytest.fail(f"{home.path} on a phone: after tapping the menu button, no link to another page is on screen")
+        pytest.fail(f"{start.path} on a phone: after tapping the menu button, no link to another page is on screen")
     target = urllib.parse.urlsplit(href).path
     with phone.expect_navigation() as navigation:
         phone.locator(".md-sidebar--primary a.md-nav__link[href]").nth(index).tap()
     response = navigation.value
-    assert urllib.parse.urlsplit(phone.url).path == target, f"tapping {target} in the drawer of {home.path} opened {phone.url}"
-    assert response is not None and response.status == 200, f"tapping {target} in the drawer of {home.path}: it answers {response.status if response else 'nothing'}"
+    assert urllib.parse.urlsplit(phone.url).path == target, f"tapping {target} in the drawer of {start.path} opened {phone.url}"
+    assert response is not None and response.status == 200, f"tapping {target} in the drawer of {start.path}: it answers {response.status if response else 'nothing'}"

@@ -1,11 +1,15 @@
-"""Every page of both languages, loaded in Chromium as a first-time visitor would.
+"""Every page of both languages, loaded in Chromium as a first-time visitor would, and checked for what one load shows.
 
 Each page is loaded once (the `visit` fixture; pytest runs all tests of one page, then the next)
-and then checked, in this order: nothing but localhost is requested and nothing fails, MathJax
-typesets every formula, copy buttons copy the code, both colour schemes show text, formulas and
-code, every link and anchor resolves, the page stays within its weight budget, a phone-sized
-viewport neither scrolls sideways nor hides the navigation, and the language selector leads to
-the same page in the other language.
+and then checked: nothing but localhost is requested and nothing fails, MathJax typesets every
+formula, each copy button targets its own code block and snippet blocks show the engine's
+sections, both colour schemes look right and keep text, formulas and code readable, every link and
+anchor resolves, the page stays within its weight budget, a phone-sized viewport does not scroll
+sideways, and the language selector links to the same page in the other language.
+
+What clicks do (copy, the palette toggle, the language switch, the phone drawer) is the same
+JavaScript on every page: test_browser_interactions.py and test_browser_mobile.py click them once
+per language and on the 404 page.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import urllib.parse
 
 import pytest
 from browsing import LANGUAGE_NAMES, LOCAL_HOSTS, NOT_FOUND, WEIGHT_BUDGET, WEIGHT_BUDGET_NOTES, SitePage, site_pages
+from page_state import APPLY_SCHEME_JS, CODE_BLOCKS_JS, COPY_BUTTON, block_label, first_difference, normal, scheme_problems
 
 from execdocs.engine.config import Config
 from execdocs.engine.directives import find_directives
@@ -138,183 +143,72 @@ def test_mathjax_typesets_every_formula(visit, fetch):
 
 
 # ---------------------------------------------------------------------------
-# 5. Copy buttons copy the code, never the output
+# 5. Copy buttons copy the code, never the output (the click itself: test_browser_interactions.py)
 # ---------------------------------------------------------------------------
 
-CODE_BLOCKS_JS = """() => [...document.querySelectorAll("div.highlight")].map((block, index) => ({
-  index,
-  output: block.classList.contains("execdocs-output"),
-  title: (block.querySelector(".filename") || {textContent: ""}).textContent.trim(),
-  shown: (block.querySelector("pre > code") || {innerText: ""}).innerText,
-  hidden: !block.checkVisibility(),
-}))"""
-SENTINEL = "(the clipboard before the click)"
-# Material 9.8 draws the copy button as button.md-code__button[data-md-type=copy] (in nav.md-code__nav);
-# versions before 9.7 as button.md-clipboard.
-COPY_BUTTON = "button.md-code__button[data-md-type=copy], button.md-clipboard"
-# Shows code block `index` as a reader would get to it (opens <details>, selects the tabs holding it),
-# scrolls to it, puts a sentinel in the clipboard, and waits for Material to add its copy button.
-PREPARE_JS = """async ([index, sentinel, button]) => {
-  const block = document.querySelectorAll("div.highlight")[index];
-  for (let node = block; node; node = node.parentElement) {
-    if (node.tagName === "DETAILS") node.open = true;
-    if (node.classList.contains("tabbed-block")) {
-      const position = [...node.parentElement.children].indexOf(node);
-      const input = node.closest(".tabbed-set").querySelectorAll(":scope > input")[position];
-      if (input && !input.checked) document.querySelector(`label[for="${input.id}"]`).click();
-    }
-  }
-  block.scrollIntoView({block: "center"});
-  await navigator.clipboard.writeText(sentinel);
-  for (let waited = 0; waited < 3000; waited += 50) {
-    if (block.querySelector(button)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return false;
-}"""
 
-
-def _normal(text: str) -> str:
-    return text.replace("\r\n", "\n").rstrip("\n")
-
-
-def test_copy_button_copies_the_code(visit, runs):
-    """Assert the copy button copies the code as shown, never its output; every snippet block shows the engine's section.
-
-    Clicked: the first code block, and the first one that starts hidden (in a tab not selected,
-    or a closed <details>); all copy buttons work alike (Material copies the block's <code>).
-    Every snippet block's code is compared with the section the engine runs (Run.code).
-    """
+def test_copy_buttons_target_their_code(visit):
+    """Assert every code block has one copy button, and it names the block's own <code> (never an output block's) as what to copy."""
     visit.require_page()
-    page, name = visit.page, visit.site_page.name
-    blocks = page.evaluate(CODE_BLOCKS_JS)
-    code_blocks = [block for block in blocks if not block["output"]]
+    blocks = visit.page.evaluate(CODE_BLOCKS_JS, COPY_BUTTON)
+    problems = []
+    for block in blocks:
+        label = block_label(block)
+        if len(block["copy"]) != 1:
+            problems.append(f"{label}: {len(block['copy'])} copy buttons ({COPY_BUTTON}), expected one")
+        for button in block["copy"]:
+            if button["own"]:
+                continue
+            if not button["found"]:
+                problems.append(f"{label}: its copy button targets {button['selector']!r}, which matches nothing: a click copies nothing")
+            elif button["block"] >= 0 and blocks[button["block"]]["output"] and not block["output"]:
+                problems.append(f"{label}: its copy button targets {button['selector']!r}, the <code> of {block_label(blocks[button['block']])}: a click copies the output, not the code")
+            else:
+                other = f", the <code> of {block_label(blocks[button['block']])}" if button["block"] >= 0 else ""
+                problems.append(f"{label}: its copy button targets {button['selector']!r}{other}, not this block's <code>")
+    assert not problems, f"{visit.site_page.name} ({visit.site_page.path}):\n  " + "\n  ".join(problems)
+
+
+def test_code_blocks_show_the_sections_the_engine_runs(visit, runs):
+    """Assert each run(...) directive of the source became one code block titled with its snippet, showing the section the engine runs."""
+    visit.require_page()
+    name = visit.site_page.name
+    blocks = visit.page.evaluate(CODE_BLOCKS_JS, COPY_BUTTON)
     source = visit.site_page.doc
     directives = [d for d in find_directives(CONFIG, source.read_text(encoding="utf-8"), source) if d.kind == "run"] if source else []
-    snippet_blocks = [block for block in code_blocks if block["title"].startswith("snippets/")]
+    snippet_blocks = [block for block in blocks if not block["output"] and block["title"].startswith("snippets/")]
     assert len(snippet_blocks) == len(directives), f"{name}: {len(directives)} run(...) directives in the source, {len(snippet_blocks)} snippet code blocks on the page"
     problems = []
-    expected_code = {}
     for block, directive in zip(snippet_blocks, directives):
-        expected_code[block["index"]] = code = _normal(runs[directive.path].code(directive.name))
+        code = normal(runs[directive.path].code(directive.name))
         if block["title"] != f"snippets/{directive.snippet}":
             problems.append(f"code block {block['index'] + 1} is titled {block['title']!r}; the source includes {directive.target} there")
-        elif _normal(block["shown"]) != code:
-            problems.append(f"{block['title']} ({directive.target}): the code shown differs from the section the engine runs:\n      shown  {_normal(block['shown'])[:200]!r}\n      engine {code[:200]!r}")
-    outputs = {_normal(block["shown"]) for block in blocks if block["output"]}
-    to_click = code_blocks[:1] + [block for block in code_blocks[1:] if block["hidden"]][:1]
-    page.bring_to_front()
-    for block in to_click:
-        label = block["title"] or f"code block {block['index'] + 1}"
-        if not page.evaluate(PREPARE_JS, [block["index"], SENTINEL, COPY_BUTTON]):
-            problems.append(f"{label}: no copy button ({COPY_BUTTON}) after scrolling to it")
-            continue
-        page.locator("div.highlight").nth(block["index"]).locator(COPY_BUTTON).click()
-        copied = _normal(page.evaluate("navigator.clipboard.readText()"))
-        if copied == SENTINEL:
-            problems.append(f"{label}: clicking the copy button copied nothing")
-        elif copied in outputs:
-            problems.append(f"{label}: the copy button copied the output, not the code:\n      {copied[:200]!r}")
-        elif copied != _normal(block["shown"]):
-            problems.append(f"{label}: copied text differs from the code shown:\n      copied {copied[:200]!r}\n      shown  {_normal(block['shown'])[:200]!r}")
-        elif block["index"] in expected_code and copied != expected_code[block["index"]]:
-            problems.append(f"{label}: the copied code differs from the section the engine runs:\n      copied {copied[:200]!r}\n      engine {expected_code[block['index']][:200]!r}")
+        elif normal(block["shown"]) != code:
+            problems.append(f"{block_label(block)} ({directive.target}): the code shown differs from the section the engine runs, {first_difference(normal(block['shown']), code)}")
     assert not problems, f"{name} ({visit.site_page.path}):\n  " + "\n  ".join(problems)
 
 
 # ---------------------------------------------------------------------------
-# 6. Light and dark colour schemes
+# 6. Light and dark colour schemes (the toggle itself: test_browser_interactions.py)
 # ---------------------------------------------------------------------------
 
-SAMPLES_JS = """() => {
-  // The colour behind an element: its own and its ancestors' backgrounds, translucent ones blended.
-  const rgba = (css) => { const n = css.match(/[\\d.]+/g).map(Number); return [n[0], n[1], n[2], n.length > 3 ? n[3] : 1]; };
-  const background = (el) => {
-    const layers = [];
-    for (let node = el; node; node = node.parentElement) {
-      const layer = rgba(getComputedStyle(node).backgroundColor);
-      if (layer[3] > 0) layers.push(layer);
-      if (layer[3] >= 1) break;
-    }
-    let [r, g, b] = layers.length && layers[layers.length - 1][3] >= 1 ? layers.pop() : [255, 255, 255];
-    for (const [lr, lg, lb, a] of layers.reverse()) { r = a * lr + (1 - a) * r; g = a * lg + (1 - a) * g; b = a * lb + (1 - a) * b; }
-    return `rgb(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)})`;
-  };
-  const sample = (what, el) => {
-    if (!el) return null;
-    const box = el.getBoundingClientRect();
-    return {what, width: box.width, height: box.height, color: getComputedStyle(el).color, background: background(el)};
-  };
-  // The first of each that is shown (a code block may sit in a tab that is not selected).
-  const first = (selector) => [...document.querySelectorAll(selector)].find((el) => el.checkVisibility()) || null;
-  return {
-    scheme: document.body.getAttribute("data-md-color-scheme"),
-    samples: [
-      sample("text", first(".md-content .md-typeset")),
-      sample("formula", first(".md-content mjx-container")),
-      sample("code", first(".md-content div.highlight:not(.execdocs-output) pre > code")),
-      sample("output", first(".md-content div.execdocs-output pre > code")),
-    ].filter(Boolean),
-  };
-}"""
 
+def test_both_schemes_keep_text_visible(visit):
+    """Assert the palette offers default and slate, each looks light or dark, and keeps text, formulas and code readable.
 
-def _rgba(css: str) -> tuple[float, float, float, float]:
-    numbers = [float(n) for n in re.findall(r"[\d.]+", css)]
-    return (*numbers[:3], numbers[3] if len(numbers) > 3 else 1.0)
-
-
-def _luminance(rgb) -> float:
-    def channel(c):
-        c /= 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (channel(c) for c in rgb)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(foreground: str, background: str) -> float:
-    """WCAG contrast ratio of a (possibly translucent) text colour over an opaque background."""
-    *fg, alpha = _rgba(foreground)
-    bg = _rgba(background)[:3]
-    blended = [alpha * f + (1 - alpha) * b for f, b in zip(fg, bg)]
-    light, dark = sorted((_luminance(blended), _luminance(bg)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
-MIN_CONTRAST = 3.0  # WCAG's minimum for large text: below it, text is hard to see at all
-
-
-def _scheme_problems(page, scheme: str) -> list[str]:
-    state = page.evaluate(SAMPLES_JS)
-    problems = [] if state["scheme"] == scheme else [f"data-md-color-scheme is {state['scheme']!r}, expected {scheme!r}"]
-    for sample in state["samples"]:
-        ratio = contrast(sample["color"], sample["background"])
-        if sample["width"] <= 0 or sample["height"] <= 0:
-            problems.append(f"{scheme}: the first {sample['what']} has no size ({sample['width']}x{sample['height']})")
-        if ratio < MIN_CONTRAST:
-            problems.append(f"{scheme}: the first {sample['what']} is {sample['color']} on {sample['background']} (contrast {ratio:.2f} < {MIN_CONTRAST})")
-    return problems
-
-
-def test_light_and_dark_schemes(visit):
-    """Assert the palette toggle switches default <-> slate and text, formulas and code stay visible in both."""
+    Each scheme is applied as Material's toggle applies it (the option's data-md-color-* on <body>),
+    without the click and its transition; the click is tested once per language.
+    """
     visit.require_page()
     page = visit.page
-    problems = _scheme_problems(page, "default")
+    toggles = page.locator("form[data-md-component=palette] label").count()
+    problems = [] if toggles >= 2 else [f"the palette (form[data-md-component=palette]) has {toggles} toggle labels, expected one per scheme"]
+    problems += scheme_problems(page, "default")
     for scheme in ("slate", "default"):
-        toggle = page.locator("form[data-md-component=palette] label:visible")
-        if toggle.count() != 1:
-            problems.append(f"expected one visible palette toggle in the header, found {toggle.count()}")
-            break
-        toggle.click()
-        try:
-            page.wait_for_function("(scheme) => document.body.getAttribute('data-md-color-scheme') === scheme", arg=scheme, timeout=5000)
-        except Exception:  # noqa: BLE001 (reported below, with the scheme found)
-            pass
-        if scheme == "slate":
-            problems += _scheme_problems(page, scheme)
-        elif (found := page.evaluate("document.body.getAttribute('data-md-color-scheme')")) != scheme:
-            problems.append(f"the toggle does not switch back: data-md-color-scheme is {found!r}, expected {scheme!r}")
+        if not page.evaluate(APPLY_SCHEME_JS, scheme):
+            problems.append(f"the palette has no {scheme!r} option (input[data-md-color-scheme={scheme}])")
+        elif scheme == "slate":
+            problems += scheme_problems(page, scheme)
     assert not problems, f"{visit.site_page.name} ({visit.site_page.path}):\n  " + "\n  ".join(dict.fromkeys(problems))
 
 
@@ -394,16 +288,10 @@ OVERFLOW_JS = """() => {
   const outermost = [...wide].filter((el) => !wide.has(el.parentElement)).slice(0, 5).map(describe);
   return {inner, scroll, outermost};
 }"""
-# The drawer is open and shows navigation links on screen.
-DRAWER_JS = """() => document.getElementById("__drawer").checked
-  && [...document.querySelectorAll(".md-sidebar--primary a.md-nav__link")].some((a) => {
-    const box = a.getBoundingClientRect();
-    return a.checkVisibility() && box.width > 0 && box.left >= 0 && box.right <= window.innerWidth + 1;
-  })"""
 
 
 def test_phone_viewport(visit):
-    """Assert at 390x844 the text does not scroll sideways and the header's menu button opens the navigation drawer."""
+    """Assert at 390x844 the text does not scroll sideways and the header shows the menu button (the drawer: test_browser_mobile.py)."""
     visit.require_page()
     page = visit.page
     page.set_viewport_size(PHONE)
@@ -412,52 +300,56 @@ def test_phone_viewport(visit):
     width = page.evaluate(OVERFLOW_JS)
     if width["scroll"] > width["inner"]:
         problems.append(f"the page scrolls sideways: {width['scroll']} px wide in a {width['inner']} px viewport; too wide:\n    " + "\n    ".join(width["outermost"]))
-    menu = page.locator("label.md-header__button[for=__drawer]")
-    if not menu.is_visible():
+    if not page.locator("label.md-header__button[for=__drawer]").is_visible():
         problems.append("no visible menu button (label[for=__drawer]) in the header")
-    else:
-        menu.click()
-        try:  # the drawer slides in
-            page.wait_for_function(DRAWER_JS, timeout=5000)
-        except Exception:  # noqa: BLE001 (reported below)
-            problems.append("the menu button did not slide the navigation drawer, with its links, into view")
     assert not problems, f"{visit.site_page.name} ({visit.site_page.path}) on a phone ({PHONE['width']}x{PHONE['height']}):\n  " + "\n  ".join(problems)
 
 
 # ---------------------------------------------------------------------------
-# 3. Language switch (last: it leaves the page)
+# 3. Language links (the click itself: test_browser_interactions.py)
 # ---------------------------------------------------------------------------
 
-DESKTOP = {"width": 1280, "height": 720}
+LANGUAGE_LINKS_JS = """() => [...document.querySelectorAll(".md-header a.md-select__link")].map((a) => ({
+  lang: a.getAttribute("hreflang"), href: a.href, followed: a.hasAttribute("data-execdocs-language"),
+}))"""
+LANGUAGE_SWITCH_JS = "/assets/javascripts/language-switch.js"  # makes a click follow the link (see the README)
 
 
-def test_language_switch_leads_to_the_same_page(visit):
-    """Assert <html lang> is the page's language and the selector's other-language link opens the same page there.
+def test_language_link_points_at_the_same_page(visit, fetch):
+    """Assert <html lang> is the page's language and the selector links to the same page in the other language, which exists there.
 
-    Every page is visited in both languages, so each pair is switched both ways: en to zh from
-    the English page, zh to en from the Chinese one. The 404 page has no counterpart (MkDocs
-    renders it without a page): its selector leads to the other language's home page.
+    The link must carry data-execdocs-language and the page must load language-switch.js, or
+    Material's click handler replaces the link with its guess. The 404 page has no counterpart
+    (MkDocs renders it without a page): its selector leads to the other language's home page.
     """
     visit.require_page()
     page, start = visit.page, visit.site_page
-    page.set_viewport_size(DESKTOP)  # after the phone test
-    page.evaluate("document.getElementById('__drawer').checked = false")  # the phone test opened the drawer
+    problems = []
     lang = page.evaluate("document.documentElement.lang")
-    assert lang == start.language, f"{start.name} ({start.path}): <html lang={lang!r}>, expected {start.language!r}"
+    if lang != start.language:
+        problems.append(f"<html lang={lang!r}>, expected {start.language!r}")
+    links = page.evaluate(LANGUAGE_LINKS_JS)
     for target in (language for language in LANGUAGES if language != start.language):
         expected = SitePage(target, "index.md") if start.source == NOT_FOUND else start.in_language(target)
-        link = page.locator(f".md-header a.md-select__link[hreflang={target}]")
-        assert link.count() == 1, f"{start.path}: expected one {LANGUAGE_NAMES[target]} link (a.md-select__link[hreflang={target}]) in the header, found {link.count()}"
-        page.locator(".md-header .md-select").hover()  # the list opens on hover
-        with page.expect_navigation(wait_until="commit") as navigation:
-            link.click()
-        response, path = navigation.value, urllib.parse.urlsplit(page.url).path
-        assert path == expected.path, f"{start.path}: the {LANGUAGE_NAMES[target]} link leads to {path}, not to the same page {expected.path}"
-        status = response.status if response else "nothing"
-        missing = f"{expected.name} does not exist" if expected.doc and not expected.doc.is_file() else "the built site lacks it"
-        assert status == 200, f"{start.path}: the {LANGUAGE_NAMES[target]} link leads to {path}, which answers {status} ({missing})"
-        lang = page.wait_for_function("() => document.body && document.documentElement.lang").json_value()  # <html> parsed
-        assert lang == target, f"{start.path}: the {LANGUAGE_NAMES[target]} link leads to {path}, whose <html lang={lang!r}>, expected {target!r}"
+        found = [link for link in links if link["lang"] == target]
+        if len(found) != 1:
+            problems.append(f"expected one {LANGUAGE_NAMES[target]} link (.md-header a.md-select__link[hreflang={target}]), found {len(found)}")
+            continue
+        link, path = found[0], urllib.parse.urlsplit(found[0]["href"]).path
+        if path != expected.path:
+            problems.append(f"the {LANGUAGE_NAMES[target]} link leads to {path}, not to the same page {expected.path}")
+            continue
+        if not link["followed"]:
+            problems.append(f"the {LANGUAGE_NAMES[target]} link lacks data-execdocs-language: a click follows Material's guess, not the link")
+        served = fetch(link["href"])
+        if served.status != 200:
+            missing = f"{expected.name} does not exist" if expected.doc and not expected.doc.is_file() else "the built site lacks it"
+            problems.append(f"the {LANGUAGE_NAMES[target]} link leads to {path}, which answers {served.status} ({missing})")
+        elif f'<html lang="{target}"' not in served.text:
+            problems.append(f"the {LANGUAGE_NAMES[target]} link leads to {path}, which is not <html lang=\"{target}\">")
+    if not any(urllib.parse.urlsplit(url).path.endswith(LANGUAGE_SWITCH_JS) and status == 200 for url, status, _, _ in visit.responses):
+        problems.append(f"the page does not load {LANGUAGE_SWITCH_JS}: a click on the language selector follows Material's guess")
+    assert not problems, f"{start.name} ({start.path}):\n  " + "\n  ".join(problems)
 
 
 def test_not_found_page_exists_in_both_languages(fetch, site_url):
