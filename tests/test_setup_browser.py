@@ -23,7 +23,7 @@ FAKE_APT = '#!/bin/sh\necho "apt-get $*" >> "$APT_LOG"\n'
 FAKE_DPKG_MISSING = "#!/bin/sh\nexit 1\n"  # `dpkg -s <package>`: not installed
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def unprivileged_user():
     """An unprivileged user's name: one made for this test when running as root, else the current user."""
     if os.geteuid() != 0:
