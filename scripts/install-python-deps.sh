@@ -12,9 +12,9 @@ TORCH_INDEX=${TORCH_INDEX:-https://download.pytorch.org/whl/cpu}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # The torch lines, with their platform markers (Linux: +cpu; macOS: PyPI's wheel is CPU-only).
-grep -E '^torch[ =;]' "$lock" > "$tmp/torch.txt"
+grep -E '^torch[ =;]' "$lock" > "$tmp/torch.txt" || true
 
-if ! "$venv_python" -m pip install --quiet --no-deps -r "$tmp/torch.txt" 2> "$tmp/stderr"; then
+if [ -s "$tmp/torch.txt" ] && ! "$venv_python" -m pip install --quiet --no-deps -r "$tmp/torch.txt" 2> "$tmp/stderr"; then
     if ! grep -q "No matching distribution found for torch" "$tmp/stderr"; then
         cat "$tmp/stderr" >&2
         exit 1
