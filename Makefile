@@ -1,25 +1,38 @@
 # Set-up and everyday commands. `make serve` and `make test` work on a fresh machine.
-VENV   := .venv
-PYTHON := $(VENV)/bin/python
+VENV := .venv
+PY   := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
+# The Python 3.11 that .venv is made with: `make PYTHON=/path/to/python3.11`, else found by
+# scripts/find-python.sh (python3.11, then python3). Only consulted when .venv must be made.
+export PYTHON
 
-.PHONY: install install-browser serve serve-zh build test accept bench screenshots clean
+.PHONY: install install-browser serve serve-zh build test accept bench screenshots clean FORCE
+
+# The Python version .venv runs, if it runs; one made by another version is made again.
+VENV_VERSION := $(shell $(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+VENV_OK := $(filter 3.11,$(VENV_VERSION))
+# Expanded only in the recipe that makes .venv: the interpreter's path, or stop with the
+# script's one-line reason (which says what to install).
+# (Make before 4.4 does not pass its exported variables to $(shell): PYTHON is given explicitly.)
+HOST_PYTHON = $(call path_or_stop,$(shell PYTHON='$(PYTHON)' sh scripts/find-python.sh 2>&1))
+path_or_stop = $(if $(filter /%,$(firstword $(1))),$(1),$(error $(1)))
 
 # Python packages (pinned in requirements.lock) and MathJax (pinned in package-lock.json).
 install: $(VENV)/.installed node_modules/.installed
-$(VENV)/.installed: pyproject.toml requirements.lock
-	python3 -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet -r requirements.lock
-	$(PYTHON) -m pip install --quiet --no-deps --no-build-isolation -e .
+$(VENV)/.installed: pyproject.toml requirements.lock scripts/install-python-deps.sh $(if $(VENV_OK),,FORCE)
+	$(if $(VENV_OK),,$(if $(VENV_VERSION),@echo "$(VENV) runs Python $(VENV_VERSION) instead of 3.11: making it again"))
+	$(if $(VENV_OK),,$(HOST_PYTHON) -m venv --clear $(VENV))
+	sh scripts/install-python-deps.sh $(PY) requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# Debian's Chromium for the browser tests (Playwright cannot download browsers here),
-# with a CJK font so that screenshots of the Chinese pages show characters.
+# A Chromium for the browser tests, and a CJK font so that screenshots of the Chinese pages
+# show characters: apt-get installs them as root on Debian; elsewhere this says what to install.
 install-browser:
-	dpkg -s chromium fonts-noto-cjk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk)
+	@sh scripts/check-browser.sh
 
 serve: install  ## the English site with live reload; `make serve-zh` for Chinese
 	$(VENV)/bin/mkdocs serve
@@ -27,19 +40,19 @@ serve-zh: install
 	$(VENV)/bin/mkdocs serve -f mkdocs.zh.yml -a 127.0.0.1:8001
 
 build: install  ## both languages, strict, into site/
-	$(PYTHON) -m execdocs build
+	$(PY) -m execdocs build
 
 test: install install-browser  ## the whole test suite, as CI runs it
-	$(PYTHON) -m pytest
+	$(PY) -m pytest
 
 accept: install  ## record the snippets' current outputs as the expected ones
-	$(PYTHON) -m pytest tests/test_outputs.py --update-outputs
+	$(PY) -m pytest tests/test_outputs.py --update-outputs
 
 screenshots: install install-browser  ## full-page PNGs of every page, both languages, into screenshots/
-	$(PYTHON) tests/browser/screenshots.py --out screenshots
+	$(PY) tests/browser/screenshots.py --out screenshots
 
 bench: install
-	$(PYTHON) bench/build_speed.py
+	$(PY) bench/build_speed.py
 
 clean:
 	rm -rf site .cache
