@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from execdocs.settings import ROOT
+from execdocs.engine.config import DEFAULT_ROOT as ROOT
 
 WHAT_TO_INSTALL = ("sudo apt-get install chromium fonts-noto-cjk", "playwright install chromium", "EXECDOCS_CHROMIUM=")
 APT_ERRORS = ("Permission denied", "are you root", "Could not open lock file", "dpkg: error")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from execdocs.settings import ROOT
+from execdocs.engine.config import DEFAULT_ROOT as ROOT
 
 SCRIPTS = ROOT / "scripts"
 SET_UP_FILES = ["Makefile", "scripts", "pyproject.toml", "requirements.lock", "package.json", "package-lock.json"]
