@@ -157,6 +157,97 @@ assert grad_ce_true_k8 < -0.99  # CE keeps pushing the true logit up at full str
 assert abs(grad_mse_probs_true_k8) < 1e-8 < abs(grad_mse_probs_true_k1)  # MSE on softmax has stalled
 assert grad_mse_probs_norm_k8 < 1e-8
 
+# --8<-- [start:training_softmax]
+torch.manual_seed(0)
+centers = torch.tensor([[2.0, 0.0], [-1.0, 1.7], [-1.0, -1.7]])
+X = torch.cat([c + torch.randn(100, 2) for c in centers])  # 100 points around each centre
+Y = torch.arange(3).repeat_interleave(100)  # their classes
+
+
+def train_softmax(loss_name, steps=12, lr=1.0):
+    """Full-batch gradient descent on a linear softmax model; returns (loss, accuracy) per step."""
+    torch.manual_seed(1)  # the same initial weights for both losses
+    W = torch.randn(2, 3, requires_grad=True)
+    b = torch.zeros(3, requires_grad=True)
+    history = []
+    for step in range(steps + 1):
+        z = X @ W + b
+        if loss_name == "CE":
+            loss = F.cross_entropy(z, Y)
+        else:
+            loss = F.mse_loss(torch.softmax(z, dim=1), F.one_hot(Y, 3).float())
+        history.append((loss.item(), (z.argmax(dim=1) == Y).float().mean().item()))
+        W.grad, b.grad = None, None
+        loss.backward()
+        with torch.no_grad():
+            W -= lr * W.grad
+            b -= lr * b.grad
+    return history
+
+
+ce_run, mse_run = train_softmax("CE"), train_softmax("MSE")
+print("step   CE loss  CE acc   MSE(softmax) loss  MSE acc")
+for step, ((ce_l, ce_a), (mse_l, mse_a)) in enumerate(zip(ce_run, mse_run)):
+    print(f"{step:4d}   {ce_l:7.4f}  {ce_a:6.3f}   {mse_l:17.4f}  {mse_a:7.3f}")
+# --8<-- [end:training_softmax]
+
+
+def first_step_at(history, accuracy):
+    """The first step whose accuracy reaches the given level (None if none does)."""
+    return next((step for step, (_, acc) in enumerate(history) if acc >= accuracy), None)
+
+
+target_accuracy = 0.85
+ce_steps_to_target = first_step_at(ce_run, target_accuracy)
+mse_steps_to_target = first_step_at(mse_run, target_accuracy)
+ce_acc_step1, mse_acc_step1 = ce_run[1][1], mse_run[1][1]
+assert ce_run[0][1] == mse_run[0][1]  # same start
+assert ce_steps_to_target < mse_steps_to_target
+
+# --8<-- [start:training_binary]
+torch.manual_seed(0)
+X2 = torch.cat([torch.randn(100, 2) + 1.5, torch.randn(100, 2) - 1.5])  # two clusters
+Y2 = torch.cat([torch.ones(100), torch.zeros(100)])
+
+
+def train_binary(loss_name, w_start, steps=12, lr=1.0):
+    """Gradient descent on one logit x = X2 @ w + b; returns (loss, accuracy) per step."""
+    w = w_start.clone().requires_grad_(True)
+    b = torch.zeros(1, requires_grad=True)
+    history = []
+    for step in range(steps + 1):
+        x = X2 @ w + b
+        if loss_name == "BCE":
+            loss = F.binary_cross_entropy_with_logits(x, Y2)
+        else:
+            loss = F.mse_loss(torch.sigmoid(x), Y2)
+        history.append((loss.item(), ((x > 0).float() == Y2).float().mean().item()))
+        w.grad, b.grad = None, None
+        loss.backward()
+        with torch.no_grad():
+            w -= lr * w.grad
+            b -= lr * b.grad
+    return history
+
+
+w_wrong = torch.tensor([-3.0, -3.0])  # a confidently wrong start: it predicts the opposite class
+bce_run, sig_mse_run = train_binary("BCE", w_wrong), train_binary("MSE", w_wrong)
+print("step   BCE loss  BCE acc   sigmoid+MSE loss  MSE acc")
+for step, ((bce_l, bce_a), (mse_l, mse_a)) in enumerate(zip(bce_run, sig_mse_run)):
+    print(f"{step:4d}   {bce_l:8.4f}  {bce_a:7.3f}   {mse_l:16.4f}  {mse_a:7.3f}")
+# --8<-- [end:training_binary]
+
+bce_acc_start = bce_run[0][1]
+bce_acc_end, sig_mse_acc_end = bce_run[-1][1], sig_mse_run[-1][1]
+bce_steps_to_target = first_step_at(bce_run, target_accuracy)
+assert bce_steps_to_target is not None and first_step_at(sig_mse_run, target_accuracy) is None
+# From a mild start, both reach the same accuracy at the same step: the gap is about confident mistakes.
+w_mild = torch.tensor([0.1, -0.2])
+bce_mild, sig_mse_mild = train_binary("BCE", w_mild), train_binary("MSE", w_mild)
+bce_mild_steps = first_step_at(bce_mild, target_accuracy)
+sig_mse_mild_steps = first_step_at(sig_mse_mild, target_accuracy)
+assert bce_mild_steps == sig_mse_mild_steps
+
 # --8<-- [start:max_likelihood]
 torch.manual_seed(0)
 logits = torch.randn(8, 3)  # a model's logits for 8 samples, 3 classes

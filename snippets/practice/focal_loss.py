@@ -45,6 +45,25 @@ assert torch.isclose(p_t_easy, F.softmax(logits, dim=1)[0, 0])
 assert torch.isclose(focal_easy, easy_factor * ce_easy)
 assert focal_easy < ce_easy
 
+# --8<-- [start:p_t_caveat]
+# exp(-CE) is p_t only for a plain cross-entropy: options change the per-sample loss.
+p_t_true = F.softmax(logits, dim=1)[0, 0]
+ce_smoothed = F.cross_entropy(logits, target, label_smoothing=0.1, reduction="none")
+ce_weighted = F.cross_entropy(logits, target, weight=torch.tensor([2.0, 1.0, 1.0]), reduction="none")
+ce_ignored = F.cross_entropy(logits, torch.tensor([-100]), reduction="none")
+
+print(f"p_t                             = {p_t_true:.4f}")
+print(f"exp(-CE), label_smoothing = 0.1 = {torch.exp(-ce_smoothed)[0]:.4f}")
+print(f"exp(-CE), weight of class 0 = 2 = {torch.exp(-ce_weighted)[0]:.4f}")
+print(f"exp(-CE), target ignored        = {torch.exp(-ce_ignored)[0]:.4f}")
+# --8<-- [end:p_t_caveat]
+
+p_t_smoothed = torch.exp(-ce_smoothed)[0]
+p_t_weighted = torch.exp(-ce_weighted)[0]
+assert torch.isclose(p_t_weighted, p_t_true ** 2)  # a weight w raises exp(-CE) to the power w
+assert not torch.isclose(p_t_smoothed, p_t_true, rtol=0, atol=1e-3)
+assert torch.exp(-ce_ignored)[0] == 1  # an ignored sample looks perfectly predicted
+
 
 # --8<-- [start:focal_torch]
 def focal_loss(logits, target, gamma=2.0, alpha=None):

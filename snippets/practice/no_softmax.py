@@ -86,6 +86,9 @@ at_floor = criterion(F.softmax(z_sure, dim=1), y0)
 at_ceiling = criterion(F.softmax(z_miss, dim=1), y0)
 print(f"CE(softmax([30, 0, 0]), 0) = {at_floor:.4f}")
 print(f"CE(softmax([0, 30, 0]), 0) = {at_ceiling:.4f}")
+gap_floor, gap_ceiling = at_floor.item() - floor_3, ceiling_3 - at_ceiling.item()
+print(f"CE - floor = {gap_floor:.1e}, ceiling - CE = {gap_ceiling:.1e}")
+assert 0 < gap_floor < 1e-12 and 0 < gap_ceiling < 1e-12  # approached, not reached
 
 torch.manual_seed(1)
 z_many = 10 * torch.randn(100_000, 3, dtype=torch.float64)  # logits of every size and sign
@@ -97,6 +100,9 @@ assert floor_3 - 1e-12 <= losses.min() and losses.max() <= ceiling_3 + 1e-12
 
 assert math.isclose(at_floor.item(), floor_3, abs_tol=1e-9)
 assert math.isclose(at_ceiling.item(), ceiling_3, abs_tol=1e-9)
+# In float32 the first softmax saturates: p_0 rounds to exactly 1, so the bound looks reached.
+p_sure_f32 = F.softmax(z_sure.float(), dim=1)[0, 0].item()
+assert p_sure_f32 == 1.0
 
 
 # --8<-- [start:gradients]

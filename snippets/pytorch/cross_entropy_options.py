@@ -108,6 +108,24 @@ print(f"CE(z, y)          = {loss_mean:.4f}")
 assert torch.allclose(loss_one_hot, loss_mean)
 # --8<-- [end:one_hot]
 
+# --8<-- [start:one_hot_weighted]
+w = torch.tensor([1.0, 10.0, 100.0])  # class weights
+loss_w_index = F.cross_entropy(logits, targets, weight=w)
+loss_w_one_hot = F.cross_entropy(logits, one_hot, weight=w)
+sum_w_all = F.cross_entropy(logits, targets, weight=w, reduction="sum")
+total_weight = w[targets].sum()
+
+print(f"sum of w_y * loss           = {sum_w_all:.4f}")
+print(f"CE(z, y, weight=w)          = {loss_w_index:.4f}   (divided by sum of w_y = {total_weight:.0f})")
+print(f"CE(z, one_hot(y), weight=w) = {loss_w_one_hot:.4f}   (divided by N = {N})")
+
+assert torch.allclose(loss_w_index, sum_w_all / total_weight)
+assert torch.allclose(loss_w_one_hot, sum_w_all / N)
+# --8<-- [end:one_hot_weighted]
+
+assert torch.allclose(F.cross_entropy(logits, one_hot, weight=w, reduction="sum"), sum_w_all)
+assert not torch.isclose(loss_w_index, loss_w_one_hot)
+
 # --8<-- [start:dtype_pitfall]
 float_indices = targets.float()  # class indices, but stored as floats
 try:

@@ -127,20 +127,28 @@ assert torch.allclose(row_sums, torch.zeros(N), atol=1e-6)
 # --8<-- [end:sum_to_zero]
 
 # --8<-- [start:shrinks]
-print(f"{'z_0':>5}  {'p_0':>6}  {'dL/dz_0':>8}  {'||dL/dz||':>9}")
+print(f"{'z_0':>5}  {'p_0':>6}  {'dL/dz_0':>8}  {'||dL/dz||_1':>11}  {'2(1 - p_0)':>10}")
 norms = []
 for z0 in [-2.0, 0.0, 2.0, 4.0, 6.0]:
     z = torch.tensor([[z0, 1.0, 0.1]], requires_grad=True)
     F.cross_entropy(z, target).backward()
     p0 = F.softmax(z, dim=1)[0, 0].item()
-    norm = z.grad.norm().item()
+    norm = z.grad.abs().sum().item()  # the L1 norm: sum of |p_i - y_i|
     norms.append(norm)
-    assert np.isclose(z.grad.abs().sum().item(), 2 * (1 - p0), atol=1e-6)  # ||p - y||_1 = 2 (1 - p_t)
-    print(f"{z0:5.1f}  {p0:6.4f}  {z.grad[0, 0].item():+8.4f}  {norm:9.4f}")
+    assert np.isclose(norm, 2 * (1 - p0), atol=1e-6)
+    print(f"{z0:5.1f}  {p0:6.4f}  {z.grad[0, 0].item():+8.4f}  {norm:11.4f}  {2 * (1 - p0):10.4f}")
 # --8<-- [end:shrinks]
 
 assert all(a > b for a, b in zip(norms, norms[1:]))
 norm_first, norm_last = norms[0], norms[-1]
+
+# The Euclidean norm is not a function of p_t alone: it also depends on how the
+# remaining 1 - p_t is split among the wrong classes. Same p_t, two different L2 norms:
+grad_even = torch.tensor([-0.5, 0.25, 0.25])  # p = [0.5, 0.25, 0.25], t = 0
+grad_lopsided = torch.tensor([-0.5, 0.5, 0.0])  # p = [0.5, 0.5, 0.0], t = 0
+l2_even, l2_lopsided = grad_even.norm().item(), grad_lopsided.norm().item()
+assert grad_even.abs().sum() == grad_lopsided.abs().sum() == 1.0
+assert not np.isclose(l2_even, l2_lopsided)
 
 # --8<-- [start:article_sigmoid]
 x = torch.tensor([10.0], requires_grad=True)  # target 1, and sigmoid(10) is close to 1: a right answer

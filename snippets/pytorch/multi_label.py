@@ -79,6 +79,14 @@ for zi, si, gi, ei in zip(z.tolist(), s.tolist(), gap.tolist(), exact.tolist()):
 
 sigmoid_40_is_one = bool(torch.sigmoid(torch.tensor(40.0)) == 1.0)
 assert sigmoid_40_is_one
+
+# The smallest logit at which the property tests (tests/test_identities.py) find the float32
+# BCELoss of the sigmoid still finite but off the true loss, for an absent label (target 0).
+x_found = torch.tensor([15.0])
+bce_found_logits = F.binary_cross_entropy_with_logits(x_found, torch.tensor([0.0])).item()
+bce_found_sigmoid = F.binary_cross_entropy(torch.sigmoid(x_found), torch.tensor([0.0])).item()
+x_found = x_found.item()
+assert np.isfinite(bce_found_sigmoid) and abs(bce_found_sigmoid - bce_found_logits) > 1e-3 * bce_found_logits
 # Float32 numbers just below 1 are 2^-24 apart: a smaller gap 1 - sigmoid(z) rounds away.
 spacing_below_one = 1.0 - torch.nextafter(torch.tensor(1.0), torch.tensor(0.0))
 assert spacing_below_one == 2.0**-24
