@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -12,8 +11,9 @@ from pathlib import Path
 from execdocs.directives import find_directives
 from execdocs.errors import SnippetError
 from execdocs.runner import Engine
-from execdocs.settings import DOCS_DIR, LANGUAGES, ROOT
+from execdocs.settings import LANGUAGES, ROOT
 from execdocs.site_checks import page_sources, site_problems
+from execdocs.site_root import write_root_files
 
 CONFIGS = {"en": ROOT / "mkdocs.yml", "zh": ROOT / "mkdocs.zh.yml"}
 
@@ -62,6 +62,6 @@ def build(site_dir: Path, engine: Engine | None = None) -> int:
         print(f"ERROR: mkdocs build --strict failed for {', '.join(failed)}: fix what the WARNING and ERROR lines above name "
               "(each names its page), then build again.", file=sys.stderr)
         return 1
-    shutil.copyfile(DOCS_DIR / "index.html", site_dir / "index.html")
+    write_root_files(site_dir)  # language picker, robots.txt, sitemap index
     print(f"Built {', '.join(CONFIGS)} into {site_dir} in {time.perf_counter() - started:.1f} s")
     return 0
