@@ -56,3 +56,10 @@ bench: install
 
 clean:
 	rm -rf site .cache
+
+.PHONY: offline preview
+offline: install  ## both languages as one zip that works opened from disk: site/cross-entropy-executed-offline.zip
+	$(PYTHON) tools/offline_archive.py
+
+preview: install  ## build exactly what is published (site/, offline zip included) and serve it on 127.0.0.1:8000
+	$(PYTHON) tools/publish.py preview

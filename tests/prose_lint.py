@@ -9,7 +9,9 @@ from pathlib import Path
 import autocorrect_py
 import codespell_lib
 
-from execdocs.settings import ROOT
+from execdocs.engine.config import Config
+
+ROOT = Config().root
 
 LINT_DIR = ROOT / "lint"
 AUTOCORRECT_CONFIG = LINT_DIR / "autocorrectrc.yml"

@@ -18,7 +18,9 @@ import torch.nn.functional as F
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from execdocs.settings import ROOT
+from execdocs.engine.config import Config
+
+ROOT = Config().root
 
 settings.register_profile(
     "identities", max_examples=60, deadline=None, derandomize=True, database=None,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from prose_lint import copywriting_problems, spelling_problems
 
-from execdocs.settings import ROOT
+from execdocs.engine.config import Config
+
+ROOT = Config().root
 
 ZH_PAGES = sorted((ROOT / "docs" / "zh").rglob("*.md"))
 ENGLISH_SOURCES = [ROOT / "docs" / "en", ROOT / "snippets", ROOT / "README.md"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from execdocs.engine.client import Engine
 from execdocs.engine.config import Config
 from execdocs.engine.errors import SnippetError
 from execdocs.site.checks import included_snippets, run_problems, site_problems
+from execdocs.site.site_root import write_root_files
 
 CONFIG_FILES = {"en": "mkdocs.yml", "zh": "mkdocs.zh.yml"}
 # What the MkDocs processes need to know of the build that started them: the site's root and cache.
@@ -70,6 +70,6 @@ def build(config: Config, site_dir: Path) -> int:
         print(f"ERROR: mkdocs build --strict failed for {', '.join(failed)}: fix what the WARNING and ERROR lines above name "
               "(each names its page), then build again.", file=sys.stderr)
         return 1
-    shutil.copyfile(config.docs_dir / "index.html", site_dir / "index.html")
+    write_root_files(config, site_dir)  # language picker, robots.txt, sitemap index
     print(f"Built {', '.join(CONFIG_FILES)} into {site_dir} in {time.perf_counter() - started:.1f} s")
     return 0
