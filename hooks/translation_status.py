@@ -3,7 +3,9 @@
 What counts as a change to a page is a commit that adds or removes, in that page's file,
 a line of prose: not a blank or whitespace-only change, not a line that only includes a
 snippet (`{{ run(...) }}`), not a fence marker. A commit with the trailer
-`Translation-not-needed: true` (say, a typo fix in one language) counts for neither.
+`Translation-not-needed: true` (say, a typo fix in one language) counts for neither, and so
+does a commit listed in `.translation-ignore-revs` at the top of the repository (one full hash
+a line, `#` comments), the way `.git-blame-ignore-revs` works: for commits already made.
 
 Walking the history from old to new, a change to one language only makes the other
 language's page lag; a change to the lagging page (or one commit changing both) brings the
@@ -22,6 +24,7 @@ from pathlib import Path
 log = logging.getLogger("mkdocs.hooks.translation_status")
 
 TRAILER = "Translation-not-needed"
+IGNORE_FILE = ".translation-ignore-revs"
 _NOT_PROSE = re.compile(r"^\s*(\{\{\s*run\(.*\)\s*\}\}|```.*|~~~.*)?\s*$")
 
 NOTICE = {
@@ -43,13 +46,15 @@ def _git(top: Path, *args: str) -> str:
 def commit_changes(top: Path, folders: list[str]) -> list[set[str]]:
     """For each commit that touches `folders`, oldest first, the files it changed in prose (trailer-marked commits: none)."""
     output = _git(top, "log", "--reverse", "--topo-order", "--no-renames", "-w", "--ignore-blank-lines", "-U0",
-                  "--no-color", "--no-ext-diff", f"--format=%x1e%(trailers:key={TRAILER},valueonly,separator=%x2C)",
+                  "--no-color", "--no-ext-diff", f"--format=%x1e%H%x1f%(trailers:key={TRAILER},valueonly,separator=%x2C)",
                   "-p", "--", *folders)
+    ignored = ignored_commits(top)
     commits = []
     for record in output.split("\x1e")[1:]:
-        marker, _, diff = record.partition("\n")
+        header, _, diff = record.partition("\n")
+        commit, _, marker = header.partition("\x1f")
         changed: set[str] = set()
-        if marker.strip().lower() != "true":
+        if marker.strip().lower() != "true" and commit.strip() not in ignored:
             current = None
             for line in diff.splitlines():
                 if line.startswith("diff --git "):
@@ -60,6 +65,15 @@ def commit_changes(top: Path, folders: list[str]) -> list[set[str]]:
                     changed.add(current)
         commits.append(changed)
     return commits
+
+
+def ignored_commits(top: Path) -> set[str]:
+    """Full hashes listed in .translation-ignore-revs (blank lines and # comments skipped)."""
+    try:
+        lines = (top / IGNORE_FILE).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return set()
+    return {line.split("#", 1)[0].strip() for line in lines} - {""}
 
 
 def lagging_pages(top: Path, docs: dict[str, str]) -> dict[tuple[str, str], str]:

@@ -44,7 +44,7 @@ def commit(site: TinySite, message: str) -> None:
 def repository(tmp_path: Path) -> TinySite:
     """The tiny site with the hook, as a git repository whose first commit holds both languages."""
     site = TinySite.copy(tmp_path, cache=warm_cache())
-    site.edit("mkdocs.yml", "  - execdocs/mkdocs_hook.py\n", f"  - execdocs/mkdocs_hook.py\n  - {HOOK}\n")
+    site.edit("mkdocs.yml", "  - execdocs/site/mkdocs_hook.py\n", f"  - execdocs/site/mkdocs_hook.py\n  - {HOOK}\n")
     site.write(".gitignore", "/site/\n/execdocs\n/node_modules\n")
     git(site, "init", "-q", "-b", "main")
     commit(site, "Both languages")
@@ -89,6 +89,18 @@ def test_commit_marked_translation_not_needed_does_not_count(tmp_path):
     assert lagging(site) == {}
 
 
+def test_commit_listed_in_the_ignore_file_does_not_count(tmp_path):
+    """Assert a one-language commit listed in .translation-ignore-revs (for commits already made) flags nothing, and counts again when removed."""
+    site = repository(tmp_path)
+    site.edit("docs/zh/index.md", ZH_SENTENCE, "见[细节](#details)，它们很重要。")
+    commit(site, "中文：措辞")
+    made = git(site, "rev-parse", "HEAD").strip()
+    (site.root / ".translation-ignore-revs").write_text(f"# wording only\n{made}  # 措辞\n", encoding="utf-8")
+    assert lagging(site) == {}
+    (site.root / ".translation-ignore-revs").write_text("# nothing\n", encoding="utf-8")
+    assert lagging(site) == {("en", "index.md"): "zh"}
+
+
 def test_whitespace_and_snippet_lines_are_not_prose(tmp_path):
     """Assert re-wrapping a line or moving a run(...) line in one language flags nothing."""
     site = repository(tmp_path)
@@ -109,7 +121,7 @@ def test_changing_both_languages_in_one_commit_keeps_them_level(tmp_path):
 def test_no_history_means_no_notice(tmp_path):
     """Assert a site outside any git repository builds, with no page flagged."""
     site = TinySite.copy(tmp_path, cache=warm_cache())
-    site.edit("mkdocs.yml", "  - execdocs/mkdocs_hook.py\n", f"  - execdocs/mkdocs_hook.py\n  - {HOOK}\n")
+    site.edit("mkdocs.yml", "  - execdocs/site/mkdocs_hook.py\n", f"  - execdocs/site/mkdocs_hook.py\n  - {HOOK}\n")
     result = site.build()
     assert result.returncode == 0, result.output
     assert "translation-outdated" not in site.page("zh") + site.page("en")
