@@ -14,15 +14,16 @@ T_MIN, T_MAX = 0.05, 10.0  # the temperatures the playground accepts
 
 
 def playground(z, y, T):
-    """p = softmax(z / T), L = -log p_y and p - y, in float64 as the page's JavaScript computes them."""
+    """p = softmax(z / T), L = -log p_y and p - y, in float64 like the page's JavaScript."""
     z = torch.tensor(z, dtype=torch.float64, requires_grad=True)
     u = z / T  # the scaled logits the loss sees
-    loss = F.cross_entropy(u.unsqueeze(0), torch.tensor([y]))  # log-sum-exp: subtracts max(u)
+    # cross_entropy subtracts max(u) before exp (log-sum-exp): 1000 does not overflow
+    loss = F.cross_entropy(u.unsqueeze(0), torch.tensor([y]))
     loss.backward()
     p = F.softmax(u, dim=0).detach()
     p_minus_y = p - F.one_hot(torch.tensor(y), num_classes=3)
     assert torch.allclose(z.grad * T, p_minus_y)  # autograd: dL/du = T dL/dz = p - y
-    assert torch.isclose(p_minus_y.sum(), torch.zeros((), dtype=torch.float64), atol=1e-12)
+    assert abs(p_minus_y.sum()) < 1e-12  # the components cancel out
     assert torch.isclose(loss, -F.log_softmax(u, dim=0)[y])  # L = -log p_y
     return p, loss.detach(), p_minus_y
 

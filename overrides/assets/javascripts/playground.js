@@ -51,7 +51,7 @@
     let current = value;
     slider.addEventListener("input", () => {
       current = Number(slider.value);
-      number.value = slider.value;
+      number.value = inputText(current);
       onValue(current);
     });
     // While typing, use the value clamped but leave the text alone ("0." is on its way to "0.5");
