@@ -55,8 +55,8 @@ cases = [
     ([-3.0, -1.5, -4.0], 2, 1.0),  # only negative logits
 ]
 for case in cases:
-    print()
     show(*case)
+    print()
 # --8<-- [end:cases]
 
 # The naive softmax of the large case is nan: the playground must not compute it that way.

@@ -54,9 +54,12 @@ class State:
         return f"z = ({', '.join(self.z)}), y = {self.y}, T = {self.T}"
 
 
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(","))
+
+
 def _states(output: str) -> list[State]:
-    split = lambda text: tuple(part.strip() for part in text.split(","))  # noqa: E731
-    return [State(split(m["z"]), int(m["y"]), m["T"], split(m["p"]), m["L"], split(m["g"])) for m in STATE.finditer(output)]
+    return [State(_split(m["z"]), int(m["y"]), m["T"], _split(m["p"]), m["L"], _split(m["g"])) for m in STATE.finditer(output)]
 
 
 @pytest.fixture(scope="session")
@@ -316,6 +319,21 @@ def test_controls_are_labelled_in_the_page_language(loaded):
         problems.append(f"no Chinese in the Chinese widget: {text[:200]!r}")
     assert len(controls) == 3 * 2 + 2 + 3, f"{loaded.site_page.name}: expected 11 controls (3 logits and T as slider + field, 3 classes), found {len(controls)}"
     assert not problems, f"{loaded.site_page.name}: controls not labelled in {language}:\n  " + "\n  ".join(problems)
+
+
+def test_status_announces_the_numbers(loaded, reference):
+    """Assert the aria-live status (role=status) reads out the displayed p, L and p - y once the reader pauses."""
+    _, states, _ = reference
+    state = states[-1]
+    _set_state(loaded, state.z, state.y, state.T)
+    status = loaded.page.locator(".logit-playground [role=status]")
+    assert status.count() == 1, f"{loaded.site_page.name}: expected one role=status element in the playground, found {status.count()}"
+    expected = [f"L = {state.loss}", ", ".join(state.p), ", ".join(state.grad)]
+    try:
+        loaded.page.wait_for_function("([el, parts]) => parts.every((part) => el.textContent.includes(part))",
+                                      arg=[status.element_handle(), expected], timeout=3000)
+    except Exception:  # noqa: BLE001
+        pytest.fail(f"{loaded.site_page.name}: the status reads {status.text_content()!r}, not the numbers of {state.label}: {expected}", pytrace=False)
 
 
 def test_no_console_error_while_playing(loaded):
