@@ -113,7 +113,9 @@ def loaded(request, browser, site_url):
     """The page in a fresh context, MathJax done, the widget's first display recorded."""
     site_page = request.param
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    # Generous: the machine may be busy (a page load took over 10 s on 2 shared cores)
+    context.set_default_navigation_timeout(60_000)
+    context.set_default_timeout(20_000)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda message: errors.append(f"console error: {message.text}") if message.type == "error" else None)
@@ -123,7 +125,7 @@ def loaded(request, browser, site_url):
     page.evaluate(WAIT_FOR_MATH, MATH_TIMEOUT_MS)
     widget = page.locator(".logit-playground .lp")
     try:
-        widget.wait_for(state="visible", timeout=5000)
+        widget.wait_for(state="visible", timeout=15_000)
     except Exception:  # noqa: BLE001
         pytest.fail(f"{site_page.name} ({site_page.path}): the playground did not start (no .logit-playground .lp); {errors}", pytrace=False)
     loaded = Loaded(site_page, page, context, {}, errors)
@@ -331,7 +333,7 @@ def test_status_announces_the_numbers(loaded, reference):
     expected = [f"L = {state.loss}", ", ".join(state.p), ", ".join(state.grad)]
     try:
         loaded.page.wait_for_function("([el, parts]) => parts.every((part) => el.textContent.includes(part))",
-                                      arg=[status.element_handle(), expected], timeout=3000)
+                                      arg=[status.element_handle(), expected], timeout=10_000)
     except Exception:  # noqa: BLE001
         pytest.fail(f"{loaded.site_page.name}: the status reads {status.text_content()!r}, not the numbers of {state.label}: {expected}", pytrace=False)
 
@@ -346,6 +348,7 @@ def test_without_javascript_the_fallback_shows_the_first_state(browser, site_url
     """Assert with JavaScript off the container shows its fallback, followed by PyTorch's output of the first state."""
     first, _, _ = reference
     context = browser.new_context(java_script_enabled=False)
+    context.set_default_navigation_timeout(60_000)
     try:
         page = context.new_page()
         page.goto(site_url + site_page.path)
