@@ -46,6 +46,22 @@ z_default, y_default, T_default = [2.0, 1.0, 0.1], 0, 1.0  # the article's examp
 show(z_default, y_default, T_default)  # the playground's first state
 # --8<-- [end:playground]
 
+# --8<-- [start:first_state_figure]
+import matplotlib.pyplot as plt
+
+p, loss, p_minus_y = playground(z_default, y_default, T_default)
+figure, (left, right) = plt.subplots(1, 2, figsize=(6.4, 2.4))
+left.bar(range(3), p.tolist(), color="#3f51b5")
+left.set(title="$p_i$", xticks=range(3), xlabel="$i$", ylim=(0, 1))
+right.bar(range(3), p_minus_y.tolist(), color=["#c62828" if g < 0 else "#3f51b5" for g in p_minus_y.tolist()])
+right.axhline(0, color="#555555", linewidth=0.8)
+right.set(title="$p_i - y_i$", xticks=range(3), xlabel="$i$", ylim=(-1, 1))
+figure.tight_layout()
+# --8<-- [end:first_state_figure]
+# The figure shows the playground's first state: the bars are p and p - y.
+assert [bar.get_height() for bar in left.patches] == p.tolist()
+assert [bar.get_height() for bar in right.patches] == p_minus_y.tolist()
+
 # --8<-- [start:cases]
 cases = [
     ([1000.0, -1000.0, 0.0], 2, 1.0),  # exp(1000) overflows even in float64

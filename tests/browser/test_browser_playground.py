@@ -15,8 +15,10 @@ from dataclasses import dataclass
 import pytest
 from browsing import MATH_TIMEOUT_MS, WAIT_FOR_MATH, SitePage
 
-from execdocs.errors import SnippetError
-from execdocs.settings import DOCS_DIR, LANGUAGES, SNIPPETS_DIR
+from execdocs.engine.config import Config
+from execdocs.engine.errors import SnippetError
+
+DOCS_DIR, LANGUAGES, SNIPPETS_DIR = Config().docs_dir, Config().languages, Config().snippets_dir
 
 SNIPPET = SNIPPETS_DIR / "pytorch" / "playground_cases.py"
 CONTAINER = 'class="logit-playground"'

@@ -158,6 +158,7 @@
     update();
     const widget = element("div", { class: "lp", role: "group", "aria-label": label.title }, inputs, table, loss, status);
     container.replaceChildren(widget);
+    container.dataset.lpLive = "";  // the static figure of the first state, next to it, can go
   }
 
   function mountAll() {
