@@ -194,3 +194,28 @@ def test_build_and_mkdocs_processes_share_cache_keys(repo, config):
     child_settings = Config.from_env({"EXECDOCS_ROOT": str(config.root), "EXECDOCS_CACHE": str(config.cache_dir),
                                       "EXECDOCS_TIMEOUT": repr(config.limits.timeout), "EXECDOCS_MEMORY_MB": repr(config.limits.memory_mb)})
     assert child_settings == config and run_one(child_settings, path).cached
+
+
+def test_fresh_process_per_run_gives_the_same_result(repo, config):
+    """Assert the fallback where forking is unsafe (macOS; forced here) prints the same, keeps values, limits and the write guard."""
+    path = write(repo, "same.py", """
+        import torch
+        # --8<-- [start:draw]
+        torch.manual_seed(0)
+        print(torch.rand(2))
+        total = 3
+        # --8<-- [end:draw]
+    """)
+    forked = run_one(config, path)
+    notes = []
+    fresh_config = replace(config, fork=False, cache_dir=config.cache_dir.with_name("fresh"))
+    fresh = Engine(fresh_config, log=notes.append).run([path])[path]
+    assert (fresh.output(), fresh.values) == (forked.output(), forked.values)
+    assert any("fresh process" in note for note in notes)
+    endless = write(repo, "endless.py", "while True:\n    pass\n")
+    with pytest.raises(SnippetError, match="did not finish within 2 s"):
+        Engine(replace(fresh_config, limits=Limits(timeout=2))).run([endless])
+    writer = write(repo, "writer.py", "import os\nos.system('touch ' + os.path.join(os.path.dirname(__file__), 'x'))\n")
+    with pytest.raises(SnippetError, match="wrote into the repository: snippets/x"):
+        Engine(fresh_config).run([writer])
+    assert not (repo / "snippets" / "x").exists()

@@ -140,10 +140,9 @@ class WorkerProcess:
     _shared: dict[tuple, WorkerProcess] = {}
 
     def __init__(self, config: Config, log: Callable[[str], None]):
-        if sys.platform != "linux":
-            raise SnippetError("execdocs", None, f"the snippet engine needs Linux (fork after import, mount namespaces, "
-                                                 f"pidfd); this is {sys.platform}: build in a Linux machine, VM or container")
         settings = {"root": str(config.root), "preload": list(config.preload), "parallel": config.parallel}
+        if config.fork is not None:
+            settings["fork"] = config.fork
         # A fixed hash seed keeps set and dict-of-str order identical between runs.
         env = {**os.environ, "PYTHONHASHSEED": str(config.hash_seed), "MPLBACKEND": "Agg",
                "PYTHONPATH": os.pathsep.join(filter(None, [str(DEFAULT_ROOT), os.environ.get("PYTHONPATH", "")]))}
@@ -156,14 +155,17 @@ class WorkerProcess:
         if not ready:
             raise SnippetError("execdocs/engine/worker.py", None,
                                f"the snippet worker failed to start (exit status {self.process.wait()}); see the error above")
-        self.isolation = json.loads(ready).get("isolation")
+        started = json.loads(ready)
+        for note in started.get("notes", []):
+            log(f"execdocs: {note}")
+        self.isolation = started.get("isolation")
         if self.isolation:
             log(f"execdocs: cannot isolate the repository here ({self.isolation}): only Python-level writes into it are "
                 "refused; writes by native code or child processes are not caught")
 
     @classmethod
     def for_config(cls, config: Config, log: Callable[[str], None]) -> WorkerProcess:
-        key = (config.hash_seed, config.preload, config.parallel)
+        key = (config.hash_seed, config.preload, config.parallel, config.fork)
         worker = cls._shared.get(key)
         if worker is None or not worker.alive():
             worker = cls._shared[key] = cls(config, log)

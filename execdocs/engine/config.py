@@ -72,6 +72,7 @@ class Config:
     languages: tuple[str, ...] = ("en", "zh")
     hash_seed: int = 0  # PYTHONHASHSEED of the worker, and the seed of the global random generators
     parallel: int = max(1, min(4, os.cpu_count() or 1))
+    fork: bool | None = None  # None: fork each run where that is safe (Linux), else a fresh process per run
     build_id: str | None = None  # set by the build command: runs that are never cached are shared by its two languages
     # Modules the warm worker imports once, so that each forked snippet starts with them.
     preload: tuple[str, ...] = ("numpy", "torch", "torch.nn", "torch.nn.functional", "matplotlib.pyplot")

@@ -20,6 +20,7 @@ import os
 import selectors
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from execdocs.engine import child
 from execdocs.engine.guard import changes, isolate
-from execdocs.engine.protocol import Problem, Reply, Request, Result, loads_request
+from execdocs.engine.protocol import Problem, Reply, Request, Result, dumps_request, loads_request
 
 PR_SET_CHILD_SUBREAPER = 36
 RUN_MARK = "EXECDOCS_RUN"  # in the environment of every process a run starts, to find and end them
@@ -38,26 +39,48 @@ RUN_MARK = "EXECDOCS_RUN"  # in the environment of every process a run starts, t
 class Running:
     request: Request
     pid: int
-    pidfd: int
+    pidfd: int | None  # readable when the run's process ends (Linux); None: polled
     folder: Path  # result file and overlay layer of this run
     mark: str
     deadline: float
-    isolation: str | None = field(default=None)
+    process: subprocess.Popen | None = field(default=None)  # the fresh process of a run, where runs are not forked
+    started: bool = True  # a fresh process has finished its imports (its deadline then starts)
+
+
+# Forking after importing torch is safe on Linux only; elsewhere each run is a fresh process.
+FORK_IS_SAFE = sys.platform == "linux"
+POLL_SECONDS = 0.05  # how often runs without a pidfd are looked at
+STARTUP_SECONDS = 300.0  # a fresh process's own imports, which the snippet's timeout does not count
 
 
 def main() -> None:
     """Preload the heavy modules, then serve run requests until stdin closes."""
+    if sys.argv[1] == "--run":  # one run in a fresh process (where forking is unsafe)
+        folder = Path(sys.argv[2])
+        for module in json.loads((folder / "preload.json").read_text()):
+            importlib.import_module(module)
+        request = loads_request((folder / "request.json").read_text(encoding="utf-8"))
+        (folder / "started").touch()  # the snippet's time starts now
+        _child(request, folder, os.environ[RUN_MARK])
+        return
     settings = json.loads(sys.argv[1])
+    fork = settings.get("fork", FORK_IS_SAFE)
     replies = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # a stray print in the worker must not corrupt the protocol
-    for module in settings["preload"]:
-        importlib.import_module(module)
+    if fork:
+        for module in settings["preload"]:
+            importlib.import_module(module)
     if sys.platform == "linux":  # orphans of a run come back to the worker, which ends them
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     home = Path(tempfile.mkdtemp(prefix="execdocs-worker-"))
     try:
-        replies.write(json.dumps({"ready": True, "isolation": _probe_isolation(Path(settings["root"]), home)}) + "\n")
-        _serve(sys.stdin.buffer.raw, replies, settings["parallel"], home)
+        isolation = _probe_isolation(Path(settings["root"]), home) if FORK_IS_SAFE else f"no mount namespaces on {sys.platform}"
+        notes = [] if fork else [f"each snippet runs in a fresh process (slower: it imports torch every time), since forking after "
+                                 f"importing torch is not safe on {sys.platform}"]
+        if sys.platform != "linux":
+            notes.append(f"the memory limit is not enforced on {sys.platform} (RLIMIT_AS): a snippet can use all the memory there is")
+        replies.write(json.dumps({"ready": True, "isolation": isolation, "notes": notes}) + "\n")
+        _serve(sys.stdin.buffer.raw, replies, settings["parallel"], home, None if fork else settings["preload"])
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
@@ -79,7 +102,7 @@ def _probe_isolation(root: Path, home: Path) -> str | None:
     return reason or None
 
 
-def _serve(requests_in, replies, parallel: int, home: Path) -> None:
+def _serve(requests_in, replies, parallel: int, home: Path, spawn_preload: list[str] | None) -> None:
     selector = selectors.DefaultSelector()
     selector.register(requests_in, selectors.EVENT_READ, data=None)
     queue: list[Request] = []
@@ -88,12 +111,15 @@ def _serve(requests_in, replies, parallel: int, home: Path) -> None:
     open_input = True
     while open_input or queue or running:
         while queue and len(running) < parallel:
-            run = _start(queue.pop(0), home)
-            running[run.pidfd] = run
-            selector.register(run.pidfd, selectors.EVENT_READ, data=run)
+            run = _start(queue.pop(0), home) if spawn_preload is None else _spawn(queue.pop(0), home, spawn_preload)
+            running[run.pid] = run
+            if run.pidfd is not None:
+                selector.register(run.pidfd, selectors.EVENT_READ, data=run)
         timeout = None
         if running:
             timeout = max(0.0, min(run.deadline for run in running.values()) - time.monotonic())
+            if any(run.pidfd is None for run in running.values()):
+                timeout = min(timeout, POLL_SECONDS)
         for key, _ in selector.select(timeout):
             if key.data is None:
                 chunk = os.read(key.fd, 65536)
@@ -106,6 +132,11 @@ def _serve(requests_in, replies, parallel: int, home: Path) -> None:
                 queue.extend(loads_request(line) for line in lines if line.strip())
             else:
                 _finish(selector, running, key.data, replies, timed_out=False)
+        for run in [run for run in running.values() if run.process is not None]:
+            if run.process.poll() is not None:
+                _finish(selector, running, run, replies, timed_out=False)
+            elif not run.started and (run.folder / "started").exists():
+                run.started, run.deadline = True, time.monotonic() + run.request.limits["timeout"]
         now = time.monotonic()
         for run in [run for run in running.values() if run.deadline <= now]:
             _finish(selector, running, run, replies, timed_out=True)
@@ -123,15 +154,29 @@ def _start(request: Request, home: Path) -> Running:
     return Running(request, pid, os.pidfd_open(pid), folder, mark, time.monotonic() + request.limits["timeout"])
 
 
+def _spawn(request: Request, home: Path, preload: list[str]) -> Running:
+    """A run in a fresh Python process: slower (it imports torch again) but safe where forking after import is not."""
+    folder = Path(tempfile.mkdtemp(prefix=f"run-{request.id}-", dir=home))
+    mark = f"{os.getpid()}-{request.id}"
+    (folder / "request.json").write_text(dumps_request(request), encoding="utf-8")
+    (folder / "preload.json").write_text(json.dumps(preload), encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "execdocs.engine.worker", "--run", str(folder)],
+                               env={**os.environ, RUN_MARK: mark}, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    return Running(request, process.pid, None, folder, mark, time.monotonic() + STARTUP_SECONDS, process, started=False)
+
+
 def _child(request: Request, folder: Path, mark: str) -> None:
-    os.setpgid(0, 0)  # its own process group: everything it starts can be ended together
+    if os.getpgid(0) != os.getpid():
+        os.setpgid(0, 0)  # its own process group: everything it starts can be ended together
     os.environ[RUN_MARK] = mark
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):  # nothing reaches the protocol pipes; output is captured later
         os.dup2(devnull, fd)
     try:
         isolate(Path(request.root), folder / "layer")  # where it cannot be done, the worker said so once at start
-        child.limit_memory(request.limits["memory_mb"])
+        if sys.platform == "linux":  # RLIMIT_AS is not enforced on macOS: the worker said so at start
+            child.limit_memory(request.limits["memory_mb"])
         outcome = child.run(request, folder / "work")  # the worker deletes the folder after the run
     except BaseException as error:  # the engine's own failure in this child, reported against the snippet
         outcome = Problem(request.display, None, f"the engine failed while running it: {type(error).__name__}: {error}")
@@ -143,12 +188,14 @@ def _child(request: Request, folder: Path, mark: str) -> None:
 
 
 def _finish(selector, running: dict, run: Running, replies, *, timed_out: bool) -> None:
-    selector.unregister(run.pidfd)
-    del running[run.pidfd]
+    del running[run.pid]
+    if run.pidfd is not None:
+        selector.unregister(run.pidfd)
     if timed_out:
         _kill_group(run.pid)
-    _, status = os.waitpid(run.pid, 0)
-    os.close(run.pidfd)
+    _, status = os.waitpid(run.pid, 0) if run.process is None else (run.pid, _wait_status(run.process))
+    if run.pidfd is not None:
+        os.close(run.pidfd)
     _end_everything_started_by(run)
     _reap_orphans({other.pid for other in running.values()})
     request = run.request
@@ -173,6 +220,12 @@ def _finish(selector, running: dict, run: Running, replies, *, timed_out: bool) 
                                   "working directory is a temporary folder). The repository was left as it was")
     shutil.rmtree(run.folder, ignore_errors=True)
     replies.write(reply.dumps() + "\n")
+
+
+def _wait_status(process: subprocess.Popen) -> int:
+    """The raw wait status of a finished Popen, as os.waitpid gives it."""
+    code = process.wait()
+    return (-code) & 0x7F if code < 0 else code << 8
 
 
 def _problem(request: Request, message: str) -> Reply:
