@@ -64,6 +64,13 @@ SCHEME_JS = "() => document.body.getAttribute('data-md-color-scheme')"
 APPLY_SCHEME_JS = """(scheme) => {
   const option = document.querySelector(`form[data-md-component=palette] input[data-md-color-scheme="${scheme}"]`);
   if (!option) return false;
+  // Colours are read at once: no transition may be half-way (the click, tested elsewhere, has its own).
+  if (!document.getElementById("execdocs-no-transitions")) {
+    const style = document.createElement("style");
+    style.id = "execdocs-no-transitions";
+    style.textContent = "*, *::before, *::after { transition: none !important; animation: none !important; }";
+    document.head.append(style);
+  }
   for (const key of ["media", "scheme", "primary", "accent"]) {
     const value = option.getAttribute(`data-md-color-${key}`);
     if (value) document.body.setAttribute(`data-md-color-${key}`, value);
