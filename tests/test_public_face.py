@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import pytest
+import yaml
 from page_structure import pages
 from test_site import html_file, url_path
 
@@ -24,6 +25,9 @@ from execdocs.site.site_root import site_root_url
 LANGUAGES = Config().languages
 ROOT = Config().root
 
+# Each language's site name, as its configuration sets it (mkdocs.zh.yml overrides mkdocs.yml's).
+SITE_NAMES = {language: yaml.safe_load((ROOT / name).read_text(encoding="utf-8").replace("!ENV", ""))["site_name"]
+              for language, name in (("en", "mkdocs.yml"), ("zh", "mkdocs.zh.yml"))}
 SITE_ROOT = site_root_url(Config())  # what the build used: the same mkdocs.yml, the same environment
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
@@ -121,7 +125,7 @@ def test_page_lists_hreflang_alternates_and_x_default(built_site, language, page
 def test_title_is_the_pages_heading(built_site, language, page):
     """Assert <title> is the page's h1 and the site name (the site name alone on the home page)."""
     found = head(built_site[0], language, page)
-    site_name = "交叉熵，逐行运行" if language == "zh" else "Cross-Entropy, Executed"
+    site_name = SITE_NAMES[language]
     expected = site_name if page == "index.md" else f"{plain(found.h1)} - {site_name}"
     assert plain(found.title) == expected
 

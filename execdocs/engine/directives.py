@@ -2,7 +2,7 @@
 
 A directive class parses its arguments, checks what it names, renders itself from a snippet's
 Run, and says what must be equal between the two languages of a page (`pair_key`). Adding a
-kind of output is one new class registered with `@directive`. Directives are recognised in
+kind of output is one new class registered with `@directive`. Directives are recognized in
 prose only: inside fenced code, code spans and HTML comments they are text, shown as written.
 """
 
