@@ -105,7 +105,7 @@ assert math.isclose(growth[4][1] - growth[3][1], ce_per_decade)
 assert math.isclose(mse_loss(torch.tensor([[0.0, 1.0, 0.0]]), target_onehot).item(), mse_probs_bound, rel_tol=1e-6)
 
 # --8<-- [start:growth_plot]
-p_curve = np.logspace(-6, 0, 61)  # p_true from 1e-6 to 1, ten points per decade
+p_curve = np.logspace(-6, 0, 37)  # p_true from 1e-6 to 1, six points per decade
 q = torch.tensor(np.stack([p_curve, (1 - p_curve) / 2, (1 - p_curve) / 2], axis=1))
 y = target_onehot.double().expand_as(q)
 ce_curve = -torch.log(q[:, 0])
@@ -121,19 +121,22 @@ dmse_dz0 = z.grad[:, 0].clone()
 
 table_p, table_ce, table_mse = zip(*growth)
 fig, (left, right) = plt.subplots(1, 2, figsize=(6.4, 3.4), layout="constrained")
-left.plot(p_curve, ce_curve, label=r"$\mathrm{CE} = -\log p$")
+left.plot(p_curve, ce_curve, label=r"$\mathrm{CE}$")
 left.plot(p_curve, mse_curve, label=r"$\mathrm{MSE}(q, y)$")
 left.plot(table_p, table_ce, "o", color="C0", markersize=4)
 left.plot(table_p, table_mse, "o", color="C1", markersize=4)
 left.axhline(mse_probs_bound, color="gray", linestyle=":", linewidth=1)
 left.set_ylabel("$L$")
-right.plot(p_curve, dce_dz0, label=r"$\mathrm{CE}$")
-right.plot(p_curve, dmse_dz0, label=r"$\mathrm{MSE}(q, y)$")
+left.legend()
+right.plot(p_curve, dce_dz0)
+right.plot(p_curve, dmse_dz0)
 right.set_ylabel(r"$\partial L / \partial z_0$")
 for ax in (left, right):
     ax.set_xscale("log")
+    ax.set_xticks([1e-6, 1e-3, 1.0])
+    ax.minorticks_off()
     ax.set_xlabel("$p$")
-    ax.legend()
+    ax.locator_params(axis="y", nbins=4)
 # --8<-- [end:growth_plot]
 
 # The curves go through the table's rows, and MSE stays under its bound.
@@ -202,9 +205,8 @@ assert abs(grad_mse_probs_true_k8) < 1e-8 < abs(grad_mse_probs_true_k1)  # MSE o
 assert grad_mse_probs_norm_k8 < 1e-8
 
 # --8<-- [start:gradients_plot]
-k_grid = np.linspace(0.0, 8.0, 81)
-names = {"CE": r"$\mathrm{CE}$", "MSE(softmax(z), y)": r"$\mathrm{MSE}(\mathrm{softmax}(z), y)$",
-         "MSE(z, y)": r"$\mathrm{MSE}(z, y)$"}
+k_grid = np.linspace(0.0, 8.0, 41)
+names = {"CE": r"$\mathrm{CE}$", "MSE(softmax(z), y)": r"$\mathrm{MSE}(q, y)$", "MSE(z, y)": r"$\mathrm{MSE}(z, y)$"}
 curves = {name: [] for name in names}
 for k in k_grid:
     g = logit_gradients(float(k) * base)
@@ -215,8 +217,9 @@ plt.figure(figsize=(6, 3.6))
 for name, label in names.items():
     plt.plot(k_grid, curves[name], label=label)
 plt.axhline(0.0, color="gray", linewidth=0.8)
-plt.xlabel(r"$k$,  $z = k \cdot [0.5, 1, 5]$")
+plt.xlabel("$k$")
 plt.ylabel(r"$\partial L / \partial z_0$")
+plt.locator_params(nbins=4)
 plt.legend()
 # --8<-- [end:gradients_plot]
 

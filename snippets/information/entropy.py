@@ -21,13 +21,12 @@ p_grid = np.linspace(0.005, 1.0, 200)
 I_grid = -np.log(p_grid)
 
 plt.figure(figsize=(6, 3.6))
-plt.plot(p_grid, I_grid, label=r"$I = -\log p$")
+plt.plot(p_grid, I_grid)
 for p_event, I_event, offset in [(p_sunrise, I_sunrise, (-110, 22)), (p_gold_rain, I_gold_rain, (10, -4))]:
     plt.plot(p_event, I_event, "o", color="C3")
     plt.annotate(f"$p = {p_event}$, $I = {I_event:.2f}$", (p_event, I_event), xytext=offset, textcoords="offset points")
 plt.xlabel("$p$")
-plt.ylabel("$I$ (nat)")
-plt.legend()
+plt.ylabel(r"$I = -\log p$")
 # --8<-- [end:self_information_plot]
 
 # The curve falls all the way: no event is worth less than a certain one (0 nats).
@@ -93,14 +92,14 @@ H_coin_max = H_coin.max()
 print(f"argmax_p H = {p_most_uncertain:.2f}, max_p H = {H_coin_max:.4f}, log 2 = {np.log(2):.4f}")
 
 plt.figure(figsize=(6, 3.6))
-plt.plot(p_coin, H_coin, label=r"$H(p) = -p \log p - (1 - p) \log (1 - p)$")
+plt.plot(p_coin, H_coin)
 plt.plot(p_most_uncertain, H_coin_max, "o", color="C3")
 plt.axhline(np.log(2), color="gray", linestyle=":", linewidth=1)
 plt.annotate(r"$\log 2$", (0.0, np.log(2)), xytext=(0, 4), textcoords="offset points")
 plt.xlabel("$p$")
-plt.ylabel("$H$ (nat)")
+plt.ylabel("$H(p)$")
 plt.ylim(0, 0.8)
-plt.legend(loc="lower center")
+plt.locator_params(axis="y", nbins=4)
 # --8<-- [end:binary_entropy]
 
 # The figure's claims: zero at both ends, symmetric, largest (log 2) at p = 0.5.
