@@ -2,6 +2,7 @@
 
 import warnings
 
+import matplotlib.pyplot as plt
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -155,6 +156,43 @@ print(f"KL(Q_A || P)   = {kl_QA_P:.4f}")
 
 assert not np.isclose(kl_PU, kl_UP)
 assert np.isfinite(kl_P_QA) and np.isinf(kl_QA_P)
+
+# --8<-- [start:forward_reverse]
+x = np.linspace(-6.0, 6.0, 241)
+
+
+def bump(mu, sigma):
+    """A Gaussian-shaped distribution over the 241 points of x."""
+    w = np.exp(-0.5 * ((x - mu) / sigma) ** 2)
+    return w / w.sum()
+
+
+P_two = 0.6 * bump(-2.0, 0.7) + 0.4 * bump(2.0, 0.7)  # two peaks
+shapes = [(mu, sigma) for mu in np.linspace(-4.0, 4.0, 81) for sigma in np.linspace(0.3, 4.0, 38)]
+fit_forward = min(shapes, key=lambda shape: kl_divergence(P_two, bump(*shape)))  # KL(P || Q)
+fit_reverse = min(shapes, key=lambda shape: kl_divergence(bump(*shape), P_two))  # KL(Q || P)
+print(f"argmin KL(P || Q): mu = {fit_forward[0]:+.1f}, sigma = {fit_forward[1]:.1f}")
+print(f"argmin KL(Q || P): mu = {fit_reverse[0]:+.1f}, sigma = {fit_reverse[1]:.1f}")
+
+plt.figure(figsize=(6, 3.6))
+plt.plot(x, P_two, color="black", label="$P$")
+plt.plot(x, bump(*fit_forward), label=r"$Q$: $\min\, \mathrm{KL}(P \,\|\, Q)$")
+plt.plot(x, bump(*fit_reverse), label=r"$Q$: $\min\, \mathrm{KL}(Q \,\|\, P)$")
+plt.xlabel("$x$")
+plt.yticks([])  # probabilities per grid point: only the shapes matter
+plt.ylim(0, None)
+plt.legend()
+# --8<-- [end:forward_reverse]
+
+mu_forward, sigma_forward = fit_forward
+mu_reverse, sigma_reverse = fit_reverse
+# KL(P || Q) over Gaussians matches P's mean and spread, covering both peaks;
+mean_P = np.sum(x * P_two)
+std_P = np.sqrt(np.sum((x - mean_P) ** 2 * P_two))
+assert abs(mu_forward - mean_P) <= 0.05 + 1e-9 and abs(sigma_forward - std_P) <= 0.1
+# KL(Q || P) sits on the taller peak with its width, and ignores the other one.
+assert np.isclose(mu_reverse, -2.0) and abs(sigma_reverse - 0.7) <= 0.05 + 1e-9
+assert bump(*fit_reverse)[x > 0].sum() < 0.01 and bump(*fit_forward)[x > 0].sum() > 0.3
 
 # --8<-- [start:gibbs]
 rng = np.random.default_rng(0)

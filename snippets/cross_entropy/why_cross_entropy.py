@@ -3,6 +3,7 @@ maximum likelihood, numerical stability."""
 
 import math
 
+import matplotlib.pyplot as plt
 import numpy as np
 import torch
 import torch.nn as nn
@@ -102,6 +103,52 @@ assert all(math.isclose(m, (1 - p) ** 2 / 2) for p, _, m in growth)  # closed fo
 assert math.isclose(growth[3][1] - growth[2][1], ce_per_decade)
 assert math.isclose(growth[4][1] - growth[3][1], ce_per_decade)
 assert math.isclose(mse_loss(torch.tensor([[0.0, 1.0, 0.0]]), target_onehot).item(), mse_probs_bound, rel_tol=1e-6)
+
+# --8<-- [start:growth_plot]
+p_curve = np.logspace(-6, 0, 37)  # p_true from 1e-6 to 1, six points per decade
+q = torch.tensor(np.stack([p_curve, (1 - p_curve) / 2, (1 - p_curve) / 2], axis=1))
+y = target_onehot.double().expand_as(q)
+ce_curve = -torch.log(q[:, 0])
+mse_curve = ((q - y) ** 2).mean(dim=1)
+
+# the gradient on the true class's logit z_0, for logits z = log q (softmax(z) = q)
+z = torch.log(q).requires_grad_(True)
+F.cross_entropy(z, target.expand(len(z)), reduction="sum").backward()
+dce_dz0 = z.grad[:, 0].clone()
+z.grad = None
+((torch.softmax(z, dim=1) - y) ** 2).mean(dim=1).sum().backward()
+dmse_dz0 = z.grad[:, 0].clone()
+
+table_p, table_ce, table_mse = zip(*growth)
+fig, (left, right) = plt.subplots(1, 2, figsize=(6.4, 3.4), layout="constrained")
+left.plot(p_curve, ce_curve, label=r"$\mathrm{CE}$")
+left.plot(p_curve, mse_curve, label=r"$\mathrm{MSE}(q, y)$")
+left.plot(table_p, table_ce, "o", color="C0", markersize=4)
+left.plot(table_p, table_mse, "o", color="C1", markersize=4)
+left.axhline(mse_probs_bound, color="gray", linestyle=":", linewidth=1)
+left.set_ylabel("$L$")
+left.legend()
+right.plot(p_curve, dce_dz0)
+right.plot(p_curve, dmse_dz0)
+right.set_ylabel(r"$\partial L / \partial z_0$")
+for ax in (left, right):
+    ax.set_xscale("log")
+    ax.set_xticks([1e-6, 1e-3, 1.0])
+    ax.minorticks_off()
+    ax.set_xlabel("$p$")
+    ax.locator_params(axis="y", nbins=4)
+# --8<-- [end:growth_plot]
+
+# The curves go through the table's rows, and MSE stays under its bound.
+assert np.allclose(np.interp(np.log(table_p), np.log(p_curve), ce_curve.numpy()), table_ce)
+assert torch.all(mse_curve <= mse_probs_bound)
+# The gradients in closed form: CE gives p - 1; MSE on softmax, for this split, -p (1 - p)^2.
+assert torch.allclose(dce_dz0, torch.tensor(p_curve - 1))
+assert torch.allclose(dmse_dz0, torch.tensor(-p_curve * (1 - p_curve) ** 2))
+# Where the model is most wrong, CE pushes at nearly full strength and MSE barely at all.
+assert dce_dz0[0] < -0.99 and abs(dmse_dz0[0]) < 1e-5
+grad_mse_growth_worst = dmse_dz0.min()  # MSE's strongest push, at p = 1/3: -4/27
+assert math.isclose(grad_mse_growth_worst.item(), -4 / 27, rel_tol=1e-2)
 
 
 # --8<-- [start:gradients]
@@ -247,6 +294,35 @@ bce_mild, sig_mse_mild = train_binary("BCE", w_mild), train_binary("MSE", w_mild
 bce_mild_steps = first_step_at(bce_mild, target_accuracy)
 sig_mse_mild_steps = first_step_at(sig_mse_mild, target_accuracy)
 assert bce_mild_steps == sig_mse_mild_steps
+
+# --8<-- [start:gradients_plot]
+k_grid = np.linspace(0.0, 8.0, 41)
+names = {"CE": r"$\mathrm{CE}$", "MSE(softmax(z), y)": r"$\mathrm{MSE}(q, y)$", "MSE(z, y)": r"$\mathrm{MSE}(z, y)$"}
+curves = {name: [] for name in names}
+for k in k_grid:
+    g = logit_gradients(float(k) * base)
+    for name in names:
+        curves[name].append(g[name][0].item())
+
+plt.figure(figsize=(6, 3.6))
+for name, label in names.items():
+    plt.plot(k_grid, curves[name], label=label)
+plt.axhline(0.0, color="gray", linewidth=0.8)
+plt.xlabel("$k$")
+plt.ylabel(r"$\partial L / \partial z_0$")
+plt.locator_params(nbins=4)
+plt.legend()
+# --8<-- [end:gradients_plot]
+
+# The curves agree with the table, at k = 1, 2, 4 and 8.
+for k in [1, 2, 4, 8]:
+    i = int(np.argmin(abs(k_grid - k)))
+    g = logit_gradients(k * base)
+    assert all(math.isclose(curves[name][i], g[name][0].item(), abs_tol=1e-7) for name in names)
+# CE pushes ever harder, never past -1; MSE on softmax fades to nothing; MSE on logits changes sign at k = 2.
+assert all(a >= b for a, b in zip(curves["CE"], curves["CE"][1:])) and min(curves["CE"]) >= -1
+assert abs(curves["MSE(softmax(z), y)"][-1]) < 1e-8
+assert all((g > 0) == (k > 2) for k, g in zip(k_grid, curves["MSE(z, y)"]) if abs(k - 2) > 1e-9)
 
 # --8<-- [start:max_likelihood]
 torch.manual_seed(0)

@@ -1,5 +1,7 @@
 """Class weights for an imbalanced data set: how CrossEntropyLoss(weight=...) averages."""
 
+import matplotlib.pyplot as plt
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -119,3 +121,22 @@ assert share_plain[2] < 0.02 and share_weighted[2] > 0.25
 share_bird_plain, share_bird_weighted = share_plain[2], share_weighted[2]
 share_cat_plain, share_cat_weighted = share_plain[0], share_weighted[0]
 total_weight_per_class = N / C
+
+# --8<-- [start:contribution_plot]
+classes = np.arange(C)
+plt.figure(figsize=(6, 3.2))
+plain_bars = plt.bar(classes - 0.2, share_plain.numpy(), width=0.4, label="$w_c = 1$")
+weighted_bars = plt.bar(classes + 0.2, share_weighted.numpy(), width=0.4, label=r"$w_c = N / (C\, n_c)$")
+for bars in (plain_bars, weighted_bars):
+    plt.bar_label(bars, fmt="%.3f", fontsize=9)
+plt.axhline(1 / C, color="gray", linestyle=":", linewidth=1)
+plt.xticks(classes, [f"$n_c = {n:.0f}$" for n in counts.tolist()])
+plt.ylabel("$L_c / L$")
+plt.ylim(0, 1.05)
+plt.legend()
+# --8<-- [end:contribution_plot]
+
+# Without weights the largest class takes nearly all the loss; with them every class is near its fair share 1/C.
+assert share_plain[0] > 0.85 and share_plain[2] < 0.02
+assert torch.all((share_weighted - 1 / C).abs() < 0.1)
+assert np.allclose([bar.get_height() for bar in weighted_bars], share_weighted.numpy())

@@ -2,6 +2,7 @@
 
 import math
 
+import matplotlib.pyplot as plt
 import numpy as np
 import torch
 import torch.nn as nn
@@ -203,3 +204,24 @@ hard_over_easy_ce = math.log(0.1) / math.log(0.9)
 hard_over_easy_fl = hard_over_easy_ce * factor_hard_g2 / factor_easy_g2
 assert math.isclose(reduction_easy_g2, 100.0)
 assert math.isclose(hard_over_easy_fl / hard_over_easy_ce, 81.0)
+
+# --8<-- [start:gamma_plot]
+p_t_grid = np.linspace(0.01, 0.99, 99)
+fl_curves = {g: np.array([focal_loss(logits_with_p_t(p), y0, gamma=g).item() for p in p_t_grid]) for g in gammas}
+
+plt.figure(figsize=(6, 3.6))
+for g, curve in fl_curves.items():
+    plt.plot(p_t_grid, curve, label=f"$\\gamma = {g:g}$")
+plt.xlabel("$p_t$")
+plt.ylabel(r"$\mathrm{FL}(p_t)$")
+plt.xlim(0, 1)
+plt.ylim(0, 5)
+plt.legend()
+# --8<-- [end:gamma_plot]
+
+# gamma = 0 is cross-entropy; each larger gamma lies below the last, by the factor (1 - p_t)^gamma.
+assert np.allclose(fl_curves[0.0], -np.log(p_t_grid), rtol=1e-12)
+for g_low, g_high in zip(gammas, gammas[1:]):
+    assert np.all(fl_curves[g_high] < fl_curves[g_low])
+for g, curve in fl_curves.items():
+    assert np.allclose(curve, (1 - p_t_grid) ** g * fl_curves[0.0], rtol=1e-9)

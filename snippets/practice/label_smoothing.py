@@ -2,6 +2,8 @@
 
 import math
 
+import matplotlib.pyplot as plt
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -25,6 +27,23 @@ smooth_other = y_smooth[1]
 assert math.isclose(smooth_true.item(), 1 - eps + eps / C, rel_tol=1e-6)
 assert not torch.allclose(y_smooth, y_article)
 assert torch.isclose(y_smooth.sum(), torch.tensor(1.0))
+
+# --8<-- [start:targets_plot]
+classes = np.arange(C)
+plt.figure(figsize=(6, 3.0))
+hard_bars = plt.bar(classes - 0.2, one_hot.numpy(), width=0.4, label="$y$")
+smooth_bars = plt.bar(classes + 0.2, y_smooth.numpy(), width=0.4, label=r"$y^{\mathrm{LS}}$")
+plt.bar_label(smooth_bars, fmt="%.4f", fontsize=9)
+plt.xticks(classes, [f"$c = {c}$" for c in classes])
+plt.ylabel("$y_c$")
+plt.ylim(0, 1.15)
+plt.legend()
+# --8<-- [end:targets_plot]
+
+# Both targets are distributions; smoothing moves eps (C - 1) / C of the mass off the true class.
+for bars in (hard_bars, smooth_bars):
+    assert math.isclose(sum(bar.get_height() for bar in bars), 1.0, rel_tol=1e-6)
+assert math.isclose(hard_bars[0].get_height() - smooth_bars[0].get_height(), eps * (C - 1) / C, rel_tol=1e-6)
 
 # --8<-- [start:three_ways]
 logits = torch.tensor([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]])
@@ -107,3 +126,26 @@ assert hard_20 < 1e-8 and smooth_20 > 1.0 and slope_20 > 0
 # far beyond the optimum the smoothed loss grows linearly, with slope 1 - (1 - eps + eps/C) = eps (C - 1) / C
 slope_limit = eps * (C - 1) / C
 assert math.isclose(slope_20, slope_limit, rel_tol=1e-6)
+
+# --8<-- [start:margin_plot]
+m_plot = np.linspace(0.0, 12.0, 121)
+hard_plot, smooth_plot, _ = map(np.array, zip(*[losses_at(float(m)) for m in m_plot]))
+
+plt.figure(figsize=(6, 3.6))
+plt.plot(m_plot, hard_plot, label=r"$\mathrm{CE}$")
+plt.plot(m_plot, smooth_plot, label=rf"$\mathrm{{CE}}_{{\mathrm{{LS}}}}$, $\varepsilon = {eps}$")
+plt.axvline(m_closed, color="C1", linestyle=":", linewidth=1)
+plt.plot(m_closed, loss_min, "o", color="C1")
+plt.annotate(rf"$m^\ast = {m_closed:.2f}$", (m_closed, loss_min), xytext=(6, -16), textcoords="offset points")
+plt.xlabel("$m$,  $z = [m, 0, 0]$")
+plt.ylabel("$L$")
+plt.ylim(0, None)
+plt.legend()
+# --8<-- [end:margin_plot]
+
+# m* is where the smoothed curve is lowest: its lowest point is the grid point next to m*, and none is below loss_min.
+assert abs(m_plot[smooth_plot.argmin()] - m_closed) <= (m_plot[1] - m_plot[0]) / 2
+assert smooth_plot.min() >= loss_min.item() - 1e-12
+# The hard loss only falls; the smoothed one falls before m* and rises after it.
+assert np.all(np.diff(hard_plot) < 0)
+assert np.all(np.diff(smooth_plot[m_plot < m_closed]) < 0) and np.all(np.diff(smooth_plot[m_plot > m_closed]) > 0)

@@ -2,6 +2,8 @@
 
 import math
 
+import matplotlib.pyplot as plt
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -103,6 +105,29 @@ assert math.isclose(at_ceiling.item(), ceiling_3, abs_tol=1e-9)
 # In float32 the first softmax saturates: p_0 rounds to exactly 1, so the bound looks reached.
 p_sure_f32 = F.softmax(z_sure.float(), dim=1)[0, 0].item()
 assert p_sure_f32 == 1.0
+
+# --8<-- [start:window_plot]
+q_y = np.linspace(0.0, 1.0, 101)  # the probability softmax(z) gives the true class
+q = torch.tensor(np.stack([q_y, 1 - q_y, np.zeros_like(q_y)], axis=1))  # the rest on one wrong class
+y_all = torch.zeros(len(q), dtype=torch.long)
+loss_twice = F.cross_entropy(q, y_all, reduction="none")  # the wrong code: q taken as logits
+loss_once = F.cross_entropy(q[1:].log(), y_all[1:], reduction="none")  # the right code: logits z = log q
+
+plt.figure(figsize=(6, 3.6))
+plt.axhspan(floor_3, ceiling_3, color="C1", alpha=0.15, linewidth=0, label=r"$[\log(e + 2) - 1,\ \log(e + 2)]$")
+plt.plot(q_y[1:], loss_once, label=r"$\mathrm{CE}(z, y) = -\log q_y$")
+plt.plot(q_y, loss_twice, label=r"$\mathrm{CE}(\mathrm{softmax}(z), y)$")
+plt.xlabel("$q_y$")
+plt.ylabel("$L$")
+plt.ylim(0, None)
+plt.legend()
+# --8<-- [end:window_plot]
+
+# The wrong loss spans the shaded window exactly, one nat, from q_y = 0 to q_y = 1; the right loss spans [0, inf).
+assert math.isclose(ceiling_3, math.log(math.e + 2)) and math.isclose(floor_3, math.log(math.e + 2) - 1)
+assert torch.all((floor_3 - 1e-12 <= loss_twice) & (loss_twice <= ceiling_3 + 1e-12))
+assert math.isclose(loss_twice[0].item(), ceiling_3) and math.isclose(loss_twice[-1].item(), floor_3)
+assert torch.allclose(loss_once, -torch.log(q[1:, 0])) and loss_once[-1] == 0.0
 
 
 # --8<-- [start:gradients]

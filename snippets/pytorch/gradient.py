@@ -1,5 +1,6 @@
 """The gradient of cross-entropy with respect to the logits is p - y; sigmoid + MSE saturates, BCE does not."""
 
+import matplotlib.pyplot as plt
 import numpy as np
 import torch
 import torch.nn as nn
@@ -230,3 +231,31 @@ print(f"x_peak = {x_peak:.4f}, sigmoid(x_peak) = {1 / (1 + np.exp(-x_peak)):.4f}
 grid = np.linspace(-10, 10, 2001)
 assert all(abs(mse_grad(float(v), y)) <= abs(mse_grad_peak) + 1e-12 for v in grid[::50])
 assert np.isclose(mse_grad_peak, -8 / 27)
+
+# --8<-- [start:mse_vs_bce_plot]
+x_grid = np.linspace(-10.0, 10.0, 201)
+mse_grads = np.array([mse_grad(float(v), y) for v in x_grid])
+bce_grads = np.array([bce_grad(float(v), y) for v in x_grid])
+# wrong (x < 0), yet MSE pushes with less than a tenth of BCE's strength
+faint = (x_grid < 0) & (abs(mse_grads) < abs(bce_grads) / 10)
+x_faint = x_grid[faint].max()
+print(f"|dMSE/dx| < |dBCE/dx| / 10 for x <= {x_faint:.1f}")
+
+plt.figure(figsize=(6, 3.6))
+plt.axvspan(x_grid[0], x_faint, color="gray", alpha=0.2, linewidth=0)
+plt.plot(x_grid, bce_grads, label=r"$\mathrm{BCE}$: $s - 1$")
+plt.plot(x_grid, mse_grads, label=r"$\mathrm{MSE}$: $2 (s - 1) s (1 - s)$")
+plt.plot(x_peak, mse_grad_peak, "o", color="C1")
+plt.annotate(r"$x = -\ln 2$, $-8/27$", (x_peak, mse_grad_peak), xytext=(10, -14), textcoords="offset points")
+plt.axhline(0.0, color="gray", linewidth=0.8)
+plt.xlabel("$x$")
+plt.ylabel(r"$\partial L / \partial x$")
+plt.legend(loc="lower right")
+# --8<-- [end:mse_vs_bce_plot]
+
+# The shaded band is one piece, from the left edge: |dMSE/dx| / |dBCE/dx| = 2 s (1 - s) grows with x while s < 1/2.
+assert np.array_equal(np.flatnonzero(faint), np.arange(faint.sum()))
+s_faint = (1 - np.sqrt(1 - 2 * 0.1)) / 2  # 2 s (1 - s) = 0.1, the smaller root
+assert x_faint <= np.log(s_faint / (1 - s_faint)) < x_faint + (x_grid[1] - x_grid[0])
+# No point of the curve lies below the marked peak, and BCE's push only grows with the error.
+assert mse_grads.min() >= mse_grad_peak - 1e-12 and np.all(np.diff(bce_grads) > 0)
