@@ -7,40 +7,16 @@ runs in this process, with the session's shared warm worker.
 from __future__ import annotations
 
 import json
-import textwrap
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from temp_repo import config, repo, run_one, write  # noqa: F401 (fixtures)
 
 from execdocs.engine import cache as cache_module
 from execdocs.engine.client import Engine
 from execdocs.engine.config import Config, Limits
 from execdocs.engine.errors import SnippetError
-
-
-@pytest.fixture
-def repo(tmp_path) -> Path:
-    """A temporary repository with a snippets/ folder."""
-    root = tmp_path / "repo"
-    (root / "snippets").mkdir(parents=True)
-    return root
-
-
-@pytest.fixture
-def config(repo, tmp_path) -> Config:
-    return Config(root=repo, cache_dir=tmp_path / "cache")
-
-
-def write(repo: Path, name: str, code: str) -> Path:
-    path = repo / "snippets" / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(code).lstrip(), encoding="utf-8")
-    return path
-
-
-def run_one(config: Config, path: Path):
-    return Engine(config).run([path])[path]
 
 
 def test_output_is_split_by_section(repo, config):

@@ -11,48 +11,23 @@ import os
 import py_compile
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from temp_repo import config, repo, run_one, write  # noqa: F401 (fixtures)
 
 from execdocs.engine import cache as cache_module
 from execdocs.engine.client import Engine
-from execdocs.engine.config import Config, Limits
+from execdocs.engine.config import Limits
 from execdocs.engine.errors import SnippetError
-
-
-@pytest.fixture
-def repo(tmp_path) -> Path:
-    """A temporary repository with a README, a page and a snippets/ folder."""
-    root = tmp_path / "repo"
-    (root / "snippets").mkdir(parents=True)
-    (root / "README.md").write_text("readme\n", encoding="utf-8")
-    return root
-
-
-@pytest.fixture
-def config(repo, tmp_path) -> Config:
-    return Config(root=repo, cache_dir=tmp_path / "cache")
-
-
-def write(repo: Path, name: str, code: str) -> Path:
-    path = repo / "snippets" / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(code).lstrip(), encoding="utf-8")
-    return path
 
 
 def tree(repo: Path) -> dict[str, bytes]:
     """Every file of the repository with its bytes: what `git status` would compare."""
     return {p.relative_to(repo).as_posix(): p.read_bytes() for p in sorted(repo.rglob("*")) if p.is_file()}
-
-
-def run_one(config: Config, path: Path):
-    return Engine(config).run([path])[path]
 
 
 # ---------------------------------------------------------------------------
