@@ -24,8 +24,8 @@ sys.path.insert(0, str(HERE))
 from execdocs.engine.cache import RunCache  # noqa: E402
 from execdocs.engine.client import Engine  # noqa: E402
 from execdocs.engine.config import Config  # noqa: E402
-from execdocs.site.build import CONFIG_FILES  # noqa: E402
-from execdocs.site.checks import included_snippets  # noqa: E402
+from execdocs.website.build import CONFIG_FILES  # noqa: E402
+from execdocs.website.checks import included_snippets  # noqa: E402
 
 
 def copy_checkout(target: Path) -> Path:

@@ -4,7 +4,7 @@ Two layers, as the folders show:
 
 - `execdocs.engine`: generic. Read a snippet, run it isolated in a forked child of a warm
   worker, cache the run by what actually ran, and render directives from the run.
-- `execdocs.site`: this site's own rules and wiring. Prose numbers, math delimiters, zh/en
+- `execdocs.website`: this site's own rules and wiring. Prose numbers, math delimiters, zh/en
   pairs, the MkDocs hook and the build command.
 """
 

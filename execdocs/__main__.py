@@ -13,7 +13,7 @@ def check_determinism(config: Config) -> int:
     """Run every included snippet (through the cache), then again under other seeds; 1 if any output changed."""
     from execdocs.engine.client import Engine
     from execdocs.engine.determinism import rerun
-    from execdocs.site.checks import included_snippets
+    from execdocs.website.checks import included_snippets
 
     paths = included_snippets(config)
     engine = Engine(config)
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "check-determinism":
         return check_determinism(config)
-    from execdocs.site.build import build
+    from execdocs.website.build import build
 
     return build(config, (args.site_dir or config.root / "site").resolve())
 

@@ -9,7 +9,7 @@ import pytest
 
 from execdocs.engine.client import Engine
 from execdocs.engine.config import Config
-from execdocs.site.checks import included_snippets, snippet_files
+from execdocs.website.checks import included_snippets, snippet_files
 
 
 def pytest_addoption(parser):

@@ -12,7 +12,7 @@ from page_structure import page_file, pages
 from tiny_site import TinySite, warm_cache
 
 from execdocs.engine.config import Config
-from execdocs.site.math_delimiters import check_math
+from execdocs.website.math_delimiters import check_math
 
 CONFIG = Config()
 LANGUAGES = CONFIG.languages

@@ -9,7 +9,7 @@ from recorded_outputs import describe, expected_file
 
 from execdocs.engine.config import Config
 from execdocs.engine.errors import SnippetError
-from execdocs.site.checks import included_snippets, snippet_files
+from execdocs.website.checks import included_snippets, snippet_files
 
 CONFIG = Config()  # the real site, for collection (the `config` fixture is the same settings)
 display_path = CONFIG.display_path

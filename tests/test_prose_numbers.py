@@ -12,7 +12,7 @@ from tiny_site import TinySite, warm_cache
 
 from execdocs.engine.config import Config
 from execdocs.engine.directives import find_directives
-from execdocs.site.prose_numbers import check_numbers
+from execdocs.website.prose_numbers import check_numbers
 
 CONFIG = Config()
 LANGUAGES = CONFIG.languages

@@ -20,7 +20,7 @@ from page_structure import pages
 from test_site import html_file, url_path
 
 from execdocs.engine.config import Config
-from execdocs.site.site_root import site_root_url
+from execdocs.website.site_root import site_root_url
 
 LANGUAGES = Config().languages
 ROOT = Config().root

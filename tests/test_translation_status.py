@@ -44,7 +44,7 @@ def commit(site: TinySite, message: str) -> None:
 def repository(tmp_path: Path) -> TinySite:
     """The tiny site with the hook, as a git repository whose first commit holds both languages."""
     site = TinySite.copy(tmp_path, cache=warm_cache())
-    site.edit("mkdocs.yml", "  - execdocs/site/mkdocs_hook.py\n", f"  - execdocs/site/mkdocs_hook.py\n  - {HOOK}\n")
+    site.edit("mkdocs.yml", "  - execdocs/website/mkdocs_hook.py\n", f"  - execdocs/website/mkdocs_hook.py\n  - {HOOK}\n")
     site.write(".gitignore", "/site/\n/execdocs\n/node_modules\n")
     git(site, "init", "-q", "-b", "main")
     commit(site, "Both languages")
@@ -121,7 +121,7 @@ def test_changing_both_languages_in_one_commit_keeps_them_level(tmp_path):
 def test_no_history_means_no_notice(tmp_path):
     """Assert a site outside any git repository builds, with no page flagged."""
     site = TinySite.copy(tmp_path, cache=warm_cache())
-    site.edit("mkdocs.yml", "  - execdocs/site/mkdocs_hook.py\n", f"  - execdocs/site/mkdocs_hook.py\n  - {HOOK}\n")
+    site.edit("mkdocs.yml", "  - execdocs/website/mkdocs_hook.py\n", f"  - execdocs/website/mkdocs_hook.py\n  - {HOOK}\n")
     result = site.build()
     assert result.returncode == 0, result.output
     assert "translation-outdated" not in site.page("zh") + site.page("en")

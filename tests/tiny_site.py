@@ -23,8 +23,8 @@ from pathlib import Path
 
 from execdocs.engine.client import Engine, Run
 from execdocs.engine.config import DEFAULT_ROOT, Config
-from execdocs.site.build import prepare
-from execdocs.site.checks import included_snippets
+from execdocs.website.build import prepare
+from execdocs.website.checks import included_snippets
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tiny_site"
 LINKED = ("execdocs", "node_modules")  # shared with the repository, never copied

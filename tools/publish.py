@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from execdocs.engine.config import Config
-from execdocs.site.site_root import site_root_url  # noqa: E402
+from execdocs.website.site_root import site_root_url  # noqa: E402
 from tools.offline_archive import ARCHIVE_NAME  # noqa: E402
 
 

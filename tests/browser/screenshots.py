@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/browser/screenshots.py [--out screenshots] [--site DIR] [--dark] [--phone]
 
-Builds the site first (execdocs.site.build.build, into a temporary folder) unless --site names a
+Builds the site first (execdocs.website.build.build, into a temporary folder) unless --site names a
 built one (the folder holding en/, zh/ and index.html). Serves it on 127.0.0.1, opens each page
 in Chromium, waits for MathJax, and writes <out>/light/<language>/<page>.png (1280 px wide);
 --dark adds <out>/dark/... (the slate scheme), --phone adds <out>/phone/... (390x844).
@@ -22,7 +22,7 @@ from chromium import ChromiumNotFound, find_chromium
 from playwright.sync_api import sync_playwright
 
 from execdocs.engine.config import Config
-from execdocs.site.build import build
+from execdocs.website.build import build
 
 ROOT = Config().root
 

@@ -18,7 +18,7 @@ from execdocs.engine.client import shared_engine
 from execdocs.engine.config import Config, ConfigError
 from execdocs.engine.directives import check_runs, figure_uri, find_directives, render
 from execdocs.engine.errors import SnippetError
-from execdocs.site.checks import page_problems
+from execdocs.website.checks import page_problems
 
 log = logging.getLogger("mkdocs.plugins.execdocs")
 

@@ -17,8 +17,8 @@ from execdocs.engine.config import Config
 from execdocs.engine.directives import REGISTRY, Directive, check_runs, find_directives
 from execdocs.engine.errors import SnippetError
 from execdocs.engine.markdown import outside_fences
-from execdocs.site.math_delimiters import check_math
-from execdocs.site.prose_numbers import check_numbers
+from execdocs.website.math_delimiters import check_math
+from execdocs.website.prose_numbers import check_numbers
 
 HEADING = re.compile(r"^(#{2,6})\s+(.*?)\s*(?:\{\s*#([\w\-]+)\s*\})?\s*$")
 LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}

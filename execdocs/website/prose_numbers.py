@@ -20,7 +20,7 @@ from execdocs.engine.config import Config
 from execdocs.engine.errors import SnippetError
 from execdocs.engine.markdown import line_of
 from execdocs.engine.source import read_source
-from execdocs.site.prose import written_text
+from execdocs.website.prose import written_text
 
 # A number as people and Python write it: 0.4170, 1,000, 1_000, 1e-3. Not part of a word
 # (float32, log2, 第3章 is fine: CJK letters do not count) and not part of a version (3.11.2).

@@ -13,8 +13,8 @@ from pathlib import Path
 from execdocs.engine.client import Engine
 from execdocs.engine.config import Config
 from execdocs.engine.errors import SnippetError
-from execdocs.site.checks import included_snippets, run_problems, site_problems
-from execdocs.site.site_root import write_root_files
+from execdocs.website.checks import included_snippets, run_problems, site_problems
+from execdocs.website.site_root import write_root_files
 
 CONFIG_FILES = {"en": "mkdocs.yml", "zh": "mkdocs.zh.yml"}
 # What the MkDocs processes need to know of the build that started them: the site's root and cache.

@@ -8,7 +8,7 @@ from pathlib import Path
 from execdocs.engine.config import Config
 from execdocs.engine.errors import SnippetError
 from execdocs.engine.markdown import line_of
-from execdocs.site.prose import without_code_or_directives
+from execdocs.website.prose import without_code_or_directives
 
 # `\\` and `\$` come first so that they are skipped whole: an escaped backslash, a literal dollar.
 DELIMITER = re.compile(r"\\\\|\\\$|\$\$|\$|\\\(|\\\)|\\\[|\\\]")
