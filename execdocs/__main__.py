@@ -1,4 +1,4 @@
-"""Command line: `python -m execdocs build [--site-dir DIR]` and `python -m execdocs check-determinism`."""
+"""Command line: `python -m execdocs build [--site-dir DIR]`, `check-determinism` and `comments`."""
 
 from __future__ import annotations
 
@@ -30,12 +30,31 @@ def check_determinism(config: Config) -> int:
     return 0
 
 
+def update_comments(config: Config) -> int:
+    """Bring every snippet's comment catalogues in line with its comments; list what is left to translate."""
+    from execdocs.engine.comments import update_catalogue
+    from execdocs.engine.source import read_source
+    from execdocs.website.checks import snippet_files
+
+    left = 0
+    for snippet in snippet_files(config):
+        display = config.display_path(snippet)
+        for language in config.languages[1:]:
+            added, removed, untranslated = update_catalogue(snippet, display, read_source(config, snippet).text, language)
+            if added or removed or untranslated:
+                print(f"{display} ({language}): {added} added, {removed} removed, {untranslated} to translate")
+            left += untranslated
+    print(f"{left} comment{'' if left == 1 else 's'} to translate" if left else "Every comment has its translations.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m execdocs", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     build_command = commands.add_parser("build", help="run all snippets, then build both languages with --strict")
     build_command.add_argument("--site-dir", type=Path, default=None, help="where to write the site (default: site/)")
     commands.add_parser("check-determinism", help="run every snippet twice, under different hash and random seeds, and compare")
+    commands.add_parser("comments", help="add new comments to each snippet's catalogues (snippets/**/*.<lang>.po), drop stale ones")
     args = parser.parse_args(argv)
     try:
         config = Config.from_env()
@@ -44,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "check-determinism":
         return check_determinism(config)
+    if args.command == "comments":
+        return update_comments(config)
     from execdocs.website.build import build
 
     return build(config, (args.site_dir or config.root / "site").resolve())

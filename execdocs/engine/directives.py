@@ -9,6 +9,7 @@ prose only: inside fenced code, code spans and HTML comments they are text, show
 from __future__ import annotations
 
 import ast
+import dataclasses
 import html
 import os
 import re
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from execdocs.engine.client import Run
+from execdocs.engine.comments import translated_source
 from execdocs.engine.config import Config
 from execdocs.engine.errors import SnippetError
 from execdocs.engine.markdown import line_of, without_code
@@ -115,7 +117,7 @@ class RunDirective(Directive):
 
     def render(self, run: Run, language: str, text: str) -> str:
         indent = text[text.rfind("\n", 0, self.start) + 1 : self.start]
-        code = _fence(run.code(self.name), f' {{ .python title="snippets/{self.snippet}" }}', indent)
+        code = _fence(shown_code(run, self.name, language), f' {{ .python title="snippets/{self.snippet}" }}', indent)
         output = run.output(self.name).rstrip("\n")
         if not output:
             return code
@@ -200,6 +202,12 @@ class FigureDirective(RunDirective):
         return (f'<figure class="execdocs-figure" markdown="span">\n'
                 f'![{alt}]({source}){{ width="{figure["width"]}" height="{figure["height"]}" loading="lazy" }}\n'
                 f"<figcaption>{html.escape(self.args[2])}</figcaption>\n</figure>")
+
+
+def shown_code(run: Run, section: str | None, language: str) -> str:
+    """A section's code (or the whole file's) as a page in `language` shows it: comments in that language."""
+    translated = translated_source(run.path, run.display, run.source, language)
+    return run.code(section) if translated == run.source else dataclasses.replace(run, source=translated).code(section)
 
 
 def figure_uri(figure: dict) -> str:

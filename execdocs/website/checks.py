@@ -13,10 +13,12 @@ from pathlib import Path
 
 from markdown.extensions.toc import slugify
 
+from execdocs.engine.comments import catalogue_problems
 from execdocs.engine.config import Config
 from execdocs.engine.directives import REGISTRY, Directive, check_runs, find_directives
 from execdocs.engine.errors import SnippetError
 from execdocs.engine.markdown import outside_fences
+from execdocs.engine.source import read_source
 from execdocs.website.math_delimiters import check_math
 from execdocs.website.prose_numbers import check_numbers
 
@@ -85,7 +87,7 @@ def site_problems(config: Config) -> list[SnippetError]:
                 continue
             parsed[language][page.relative_to(config.docs_dir / language).as_posix()] = (text, directives)
             problems += page_problems(config, text, page, directives)
-    problems += snippet_file_problems(config)
+    problems += snippet_file_problems(config) + comment_problems(config)
     if unread:  # with a page unread, pairs and orphans would be reported wrongly: fix these first
         return list({str(problem): problem for problem in unread + problems}.values())  # a bad snippet breaks each page that includes it
     return problems + pair_problems(config, parsed) + orphan_problems(config, parsed)
@@ -111,6 +113,26 @@ def run_problems(config: Config, runs: dict) -> list[SnippetError]:
                     problems.append(config.error(path, None, f"{where} draws a figure that no page in docs/{language}/ shows; add "
                                                  f'{{{{ figure("{config.display_path(path).removeprefix("snippets/")}:{section.name}", '
                                                  '"alt text", "caption") }} after its run(...), or stop drawing it'))
+    return problems
+
+
+def comment_problems(config: Config) -> list[SnippetError]:
+    """Snippets whose comments some language cannot show in its own words, and catalogues of no snippet."""
+    problems = []
+    for snippet in snippet_files(config):
+        if not snippet.is_file() or not snippet.resolve().is_relative_to(config.root):
+            continue
+        try:
+            source = read_source(config, snippet).text
+            for language in config.languages[1:]:  # comments are written in the first language
+                problems += catalogue_problems(snippet, config.display_path(snippet), source, language)
+        except SnippetError as error:
+            problems.append(error)
+    for catalogue in sorted(config.snippets_dir.rglob("*.po")):
+        snippet = catalogue.with_name(catalogue.name.split(".")[0] + ".py")
+        if not snippet.is_file():
+            problems.append(config.error(catalogue, None, f"a comment catalogue of no snippet ({config.display_path(snippet)} "
+                                                          "does not exist); delete it or rename it with its snippet"))
     return problems
 
 

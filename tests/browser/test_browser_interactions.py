@@ -9,6 +9,7 @@ in test_browser_mobile.py.
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 
 import pytest
@@ -69,6 +70,9 @@ def _report(visit, problems: list[str], errors_before: list[str]) -> None:
 # ---------------------------------------------------------------------------
 
 SENTINEL = "(the clipboard before the click)"
+# A comment, and a comment in Chinese: what a zh page's copy must carry (tests/test_comment_catalogue.py).
+COMMENT = re.compile(r"#\s*\S")
+CHINESE_COMMENT = re.compile(r"#[^\n]*[\u4e00-\u9fff]")
 # Shows code block `index` as a reader would get to it (opens <details>, selects the tabs holding it),
 # scrolls to it, puts a sentinel in the clipboard, and waits for Material's copy button.
 PREPARE_JS = """async ([index, sentinel, button]) => {
@@ -117,6 +121,8 @@ def test_copy_button_puts_the_code_in_the_clipboard(content):
             problems.append(f"{label}: the copy button copied the output, not the code:\n      {copied[:200]!r}")
         elif copied != normal(block["shown"]):
             problems.append(f"{label}: copied text differs from the code shown:\n      copied {copied[:200]!r}\n      shown  {normal(block['shown'])[:200]!r}")
+        elif content.site_page.language == "zh" and COMMENT.search(copied) and not CHINESE_COMMENT.search(copied):
+            problems.append(f"{label}: the Chinese page copies code with English comments only:\n      {copied[:200]!r}")
     _report(content, problems, before)
 
 
