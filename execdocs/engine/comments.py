@@ -130,6 +130,10 @@ def _display_of(display: str, catalogue: Path) -> str:
 
 def catalogue_problems(path: Path, display: str, source: str, language: str) -> list[str]:
     """What keeps a snippet's catalogue from serving `language`; empty when it is complete and has nothing stale."""
+    try:
+        compile(source, display, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return []  # its run reports it, at the line Python names
     comments = find_comments(display, source)
     if not comments:
         return []

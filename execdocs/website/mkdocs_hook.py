@@ -1,4 +1,4 @@
-"""MkDocs hook: run every snippet the pages include, then put code and output into the pages.
+"""MkDocs hook: run every snippet the pages include, put code and output into the pages, typeset their math.
 
 Listed under `hooks:` in mkdocs.yml. All work is delegated to the engine; this file only
 maps MkDocs events onto it. Errors become `PluginError`, which stops any build; page
@@ -19,16 +19,9 @@ from execdocs.engine.config import Config, ConfigError
 from execdocs.engine.directives import check_runs, figure_uri, find_directives, render
 from execdocs.engine.errors import SnippetError
 from execdocs.website.checks import page_problems
+from execdocs.website.math_render import shared_renderer
 
 log = logging.getLogger("mkdocs.plugins.execdocs")
-
-# The parts of MathJax the site serves (relative to node_modules/mathjax/es5).
-MATHJAX_FILES = (
-    "startup.js", "core.js", "input/tex.js", "output/chtml.js", "output/chtml/fonts/tex.js",
-    "a11y/assistive-mml.js",  # the formula as MathML, for screen readers
-    "output/chtml/fonts/woff-v2/*.woff",
-    "input/tex/extensions/*.js",  # loaded on demand when a page uses a macro from one of them
-)
 
 _state: dict = {"runs": {}}  # snippet path -> Run, for the build in progress
 
@@ -41,7 +34,7 @@ def _config() -> Config:
 
 
 def on_files(files, config):
-    """Check every page, collect its directives, run their snippets in one batch, add MathJax."""
+    """Check every page, collect its directives, run their snippets in one batch, add their figures."""
     site = _config()
     docs_dir = Path(config.docs_dir)
     pages = {docs_dir / file.src_uri: file for file in files.documentation_pages()}
@@ -59,7 +52,6 @@ def on_files(files, config):
     except SnippetError as error:
         raise PluginError(str(error)) from None
     _state.update(runs=runs)
-    _add_mathjax(site, files, config)
     _add_figures(runs, files, config)
     return files
 
@@ -74,6 +66,15 @@ def on_page_markdown(markdown, page, config, files):
         if missing:
             raise site.error(page_path, missing[0].line, "this directive was not seen when the snippets ran; build again")
         return render(markdown, directives, _state["runs"], config.theme["language"], Path(config.docs_dir))
+    except SnippetError as error:
+        raise PluginError(str(error)) from None
+
+
+def on_post_page(output, page, config):
+    """Typeset the page's formulas as SVG (math_render.py): visible at first paint, with no script."""
+    site = _config()
+    try:
+        return shared_renderer(site).page(output, f"docs/{config.theme['language']}/{page.file.src_uri}")
     except SnippetError as error:
         raise PluginError(str(error)) from None
 
@@ -95,13 +96,3 @@ def _add_figures(runs: dict, files, config) -> None:
             if uri not in seen:
                 seen.add(uri)
                 files.append(File.generated(config, uri, content=figure["svg"]))
-
-
-def _add_mathjax(site: Config, files, config) -> None:
-    """Serve MathJax from the site itself (no CDN), straight from node_modules."""
-    if not site.mathjax_dir.is_dir():
-        raise PluginError(f"{site.display_path(site.mathjax_dir)} is missing: run `npm ci` in {site.root} to install MathJax")
-    for pattern in MATHJAX_FILES:
-        for source in sorted(site.mathjax_dir.glob(pattern)):
-            uri = "assets/mathjax/" + source.relative_to(site.mathjax_dir).as_posix()
-            files.append(File.generated(config, uri, abs_src_path=str(source)))
