@@ -110,6 +110,16 @@ def test_math_and_fonts_are_served_by_the_site(built_site, language):
     assert formulas > 100
 
 
+def test_search_index_is_plain_utf8_and_cuts_chinese_words_only_on_the_chinese_site(built_site):
+    """Assert no \\uXXXX escapes in either index; jieba's word breaks (U+200B) in the Chinese index only."""
+    site, _ = built_site
+    raw = {language: (site / language / "search" / "search_index.json").read_text(encoding="utf-8") for language in LANGUAGES}
+    for language, text in raw.items():
+        assert "\\u" not in text, f"the {language} search index escapes characters"
+        assert re.search(r"[\u4e00-\u9fff]", text), f"the {language} index has no Chinese (the glossary lists Chinese terms)"
+    assert "\u200b" in raw["zh"] and "\u200b" not in raw["en"]
+
+
 def test_root_page_offers_both_languages(built_site):
     """Assert site/index.html links to each language's home."""
     site, _ = built_site

@@ -22,7 +22,7 @@ from browsing import LANGUAGE_NAMES, LOCAL_HOSTS, NOT_FOUND, WEIGHT_BUDGET, WEIG
 from page_state import APPLY_SCHEME_JS, CODE_BLOCKS_JS, COPY_BUTTON, block_label, first_difference, normal, scheme_problems
 
 from execdocs.engine.config import Config
-from execdocs.engine.directives import find_directives
+from execdocs.engine.directives import find_directives, shown_code
 
 CONFIG = Config()
 LANGUAGES = CONFIG.languages
@@ -171,7 +171,10 @@ def test_copy_buttons_target_their_code(visit):
 
 
 def test_code_blocks_show_the_sections_the_engine_runs(visit, runs):
-    """Assert each run(...) directive of the source became one code block titled with its snippet, showing the section the engine runs."""
+    """Assert each run(...) directive of the source became one code block titled with its snippet, showing the section the engine runs.
+
+    The code is the section's, with its comments in the page's language (tests/test_comment_catalogue.py).
+    """
     visit.require_page()
     name = visit.site_page.name
     blocks = visit.page.evaluate(CODE_BLOCKS_JS, COPY_BUTTON)
@@ -181,7 +184,7 @@ def test_code_blocks_show_the_sections_the_engine_runs(visit, runs):
     assert len(snippet_blocks) == len(directives), f"{name}: {len(directives)} run(...) directives in the source, {len(snippet_blocks)} snippet code blocks on the page"
     problems = []
     for block, directive in zip(snippet_blocks, directives):
-        code = normal(runs[directive.path].code(directive.name))
+        code = normal(shown_code(runs[directive.path], directive.name, visit.site_page.language))  # comments in the page's language
         if block["title"] != f"snippets/{directive.snippet}":
             problems.append(f"code block {block['index'] + 1} is titled {block['title']!r}; the source includes {directive.target} there")
         elif normal(block["shown"]) != code:

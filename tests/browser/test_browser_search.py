@@ -44,15 +44,15 @@ def test_search_finds_the_page(tab, site_url, language, query, source):
     assert expected.doc.is_file(), f"{expected.name} does not exist (yet): no page teaches {query!r} for the search to find"
     response = tab.goto(f"{site_url}/{language}/")
     assert response is not None and response.status == 200, f"/{language}/ answers {response.status if response else 'nothing'}"
-    # Material builds the search index in a worker after the page loads and then shows its
-    # placeholder ("Type to start searching") under the box.
+    # The index is fetched when the reader first reaches for search (search-on-demand.js); Material
+    # then builds it in a worker and shows its placeholder ("Type to start searching") under the box.
+    toggle = tab.locator("label.md-header__button[for=__search]")
+    field = tab.locator("input.md-search__input")
+    (toggle if toggle.is_visible() else field).click()  # narrow screens show a button, wide ones the box
     try:
         tab.wait_for_function(SEARCH_READY_JS, timeout=20_000)
     except Exception:  # noqa: BLE001
         pytest.fail(f"the search on /{language}/ never became ready (search/search_index.json or the search worker failed?)")
-    toggle = tab.locator("label.md-header__button[for=__search]")
-    field = tab.locator("input.md-search__input")
-    (toggle if toggle.is_visible() else field).click()  # narrow screens show a button, wide ones the box
     field.fill(query)
     field.press("End")  # Material reads the box on keyup (a typed key, or the key that commits an IME); fill() sends none
     try:
@@ -65,3 +65,21 @@ def test_search_finds_the_page(tab, site_url, language, query, source):
         f"searching {query!r} on /{language}/ does not list {expected.path} ({expected.name}) among the first {TOP} pages; "
         f"it lists: {', '.join(found[:10]) or 'nothing'}"
     )
+
+
+def test_the_search_index_loads_when_search_is_first_used(browser, site_url, language="zh"):
+    """Assert a page load does not download the search index, and a click in the search box does, once, as plain UTF-8."""
+    context = browser.new_context()
+    page = context.new_page()
+    fetched: list = []
+    page.on("requestfinished", lambda request: fetched.append(request) if request.url.endswith("/search/search_index.json") else None)
+    page.goto(f"{site_url}/{language}/", wait_until="load")
+    page.wait_for_timeout(500)
+    assert not fetched, "the search index is downloaded with the page, before anyone searches"
+    toggle = page.locator("label.md-header__button[for=__search]")
+    (toggle if toggle.is_visible() else page.locator("input.md-search__input")).click()
+    page.wait_for_function(SEARCH_READY_JS, timeout=20_000)
+    assert len(fetched) == 1
+    body = fetched[0].response().body().decode("utf-8")
+    assert "\\u" not in body and "交叉熵" in body, "the Chinese index is not plain UTF-8"
+    context.close()

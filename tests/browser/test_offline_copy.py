@@ -50,7 +50,7 @@ def offline_copy(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def offline_visits(offline_copy, browser):
-    """Each page of both languages opened from disk: what MathJax said, formula counts, network requests, language links."""
+    """Each page of both languages opened from disk: math state, formula counts, network requests, language links."""
     visits = {}
     for language, source in PAGES:
         context = browser.new_context()
@@ -73,7 +73,7 @@ def offline_visits(offline_copy, browser):
 
 @pytest.mark.parametrize("language, source", PAGES)
 def test_offline_page_typesets_its_math(offline_visits, language, source):
-    """Assert MathJax, loaded from disk, typesets every formula of the page."""
+    """Assert every formula of a page opened from disk is typeset (at build time: no script needed)."""
     visit = offline_visits[language, source]
     assert visit["math"] == "", visit["math"]
     assert visit["raw_tex"] == 0 and visit["typeset"] >= visit["formulas"], visit

@@ -1,0 +1,131 @@
+"""Benchmark what a reader waits for: the site as it was (MathJax in the browser) against the site now.
+
+Prints, side by side, per page: bytes transferred on a cold load, first contentful paint, when
+the math is visible, and largest contentful paint, each the median of several cold loads in
+Chromium, without and with the CPU throttled 4x (a mid-range phone). Asserts nothing.
+
+`python bench/reader_speed.py [--before REV] [--loads N]`. REV defaults to the last commit that
+typeset math in the browser (the parent of the commit that removed mathjax-config.js). Both
+sites are built in temporary copies (git archive of REV; the working tree for now); nothing is
+written into the checkout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(HERE / "tests" / "browser"))
+sys.path.insert(0, str(HERE))
+
+from browsing import launch_chromium, serve  # noqa: E402
+from build_speed import copy_checkout  # noqa: E402
+
+# The heaviest math page of each language, a page without math, and the home page.
+PAGES = ["en/cross_entropy/kl_divergence/", "zh/cross_entropy/kl_divergence/", "en/glossary/", "zh/", "en/404.html"]
+
+# Collected after load: transfer, paint times, and when the math was visible (the startup
+# typeset resolving, for MathJax in the browser; the first paint, for math typeset at build time).
+MEASURE_JS = """async () => {
+  const lcp = await new Promise((resolve) => {
+    let last = 0;
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) last = e.startTime; })
+      .observe({type: "largest-contentful-paint", buffered: true});
+    setTimeout(() => resolve(last), 300);
+  });
+  const fcp = (performance.getEntriesByName("first-contentful-paint")[0] || {}).startTime || 0;
+  let math = fcp;
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    await MathJax.startup.promise;
+    math = Math.max(fcp, window.__mathDone || performance.now());
+  }
+  const entries = [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")];
+  return {transfer: entries.reduce((sum, e) => sum + (e.transferSize || e.encodedBodySize || 0), 0), fcp, lcp, math};
+}"""
+# Marks the moment MathJax's startup typeset ends, before MEASURE_JS runs (old design only).
+MARK_JS = """() => { const mark = () => { window.__mathDone = performance.now(); };
+  const wait = setInterval(() => { if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    clearInterval(wait); MathJax.startup.promise.then(mark); } }, 5); }"""
+
+
+def build(root: Path, site: Path, cache: Path) -> None:
+    """`python -m execdocs build` of one copy into `site`."""
+    env = {**os.environ, "EXECDOCS_ROOT": str(root), "EXECDOCS_CACHE": str(cache), "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run([sys.executable, "-m", "execdocs", "build", "--site-dir", str(site)], cwd=root, env=env,
+                            capture_output=True, text=True)
+    if result.returncode:
+        sys.exit(f"the build of {root} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+
+
+def export(rev: str, target: Path) -> Path:
+    """The tree of `rev`, unpacked; node_modules linked (the same pinned MathJax)."""
+    target.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", rev], cwd=HERE, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    (target / "node_modules").symlink_to(HERE / "node_modules", target_is_directory=True)
+    return target
+
+
+def measure(browser, base: str, page: str, throttle: int, loads: int) -> dict:
+    """Median of `loads` cold loads (a fresh context each) of one page."""
+    samples = []
+    for _ in range(loads):
+        context = browser.new_context()
+        tab = context.new_page()
+        session = context.new_cdp_session(tab)
+        session.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+        tab.add_init_script(f"({MARK_JS})()")
+        tab.goto(f"{base}/{page}", wait_until="load")
+        samples.append(tab.evaluate(MEASURE_JS))
+        context.close()
+    return {key: statistics.median(sample[key] for sample in samples) for key in samples[0]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    removed = subprocess.run(["git", "log", "-1", "--format=%H", "--diff-filter=D", "--",
+                              "overrides/assets/javascripts/mathjax-config.js"], cwd=HERE, capture_output=True, text=True).stdout.strip()
+    parser.add_argument("--before", default=f"{removed}^" if removed else "HEAD", help="the revision to compare with")
+    parser.add_argument("--loads", type=int, default=5, help="cold loads per page and setting (the median is shown)")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        cache = scratch / "cache"
+        if (HERE / ".cache" / "execdocs").is_dir():  # start warm: the snippets' runs are not what is measured
+            shutil.copytree(HERE / ".cache" / "execdocs", cache)
+        roots = {"before": export(args.before, scratch / "before"), "now": copy_checkout(scratch / "now")}
+        for name, root in roots.items():
+            build(root, scratch / f"site-{name}", cache)
+        results: dict[tuple, dict] = {}
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            for name in roots:
+                with serve(scratch / f"site-{name}") as base:
+                    for page in PAGES:
+                        for throttle in (1, 4):
+                            results[name, page, throttle] = measure(browser, base, page, throttle, args.loads)
+            browser.close()
+
+    print(f"before = {args.before[:12]} (MathJax in the browser), now = this checkout; median of {args.loads} cold loads, ms")
+    header = f"{'page':38} {'CPU':>4} | {'transfer kB':>17} | {'first paint':>13} | {'math visible':>13} | {'largest paint':>13}"
+    print(header)
+    print("-" * len(header))
+    for page in PAGES:
+        for throttle in (1, 4):
+            before, now = results["before", page, throttle], results["now", page, throttle]
+            cells = [f"{before['transfer'] / 1000:7.0f} -> {now['transfer'] / 1000:6.0f}"]
+            cells += [f"{before[key]:5.0f} -> {now[key]:5.0f}" for key in ("fcp", "math", "lcp")]
+            print(f"{page:38} {str(throttle) + 'x':>4} | {cells[0]:>17} | {cells[1]:>13} | {cells[2]:>13} | {cells[3]:>13}")
+
+
+if __name__ == "__main__":
+    main()
