@@ -6,7 +6,7 @@ export NO_MKDOCS_2_WARNING := 1
 # scripts/find-python.sh (python3.11, then python3). Only consulted when .venv must be made.
 export PYTHON
 
-.PHONY: install install-browser serve serve-zh build test accept bench screenshots clean FORCE
+.PHONY: install install-browser serve serve-zh build test accept bench bench-reader screenshots clean FORCE
 
 # The Python version .venv runs, if it runs; one made by another version is made again.
 VENV_VERSION := $(shell $(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
@@ -51,8 +51,12 @@ accept: install  ## record the snippets' current outputs as the expected ones
 screenshots: install install-browser  ## full-page PNGs of every page, both languages, into screenshots/
 	$(PY) tests/browser/screenshots.py --out screenshots
 
-bench: install
+bench: install  ## build times, then the serve loop (an edit until the page shows it)
 	$(PY) bench/build_speed.py
+	$(PY) bench/serve_loop.py
+
+bench-reader: install install-browser  ## what a reader waits for: the site before build-time math against now
+	$(PY) bench/reader_speed.py
 
 clean:
 	rm -rf site .cache

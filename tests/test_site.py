@@ -120,6 +120,22 @@ def test_search_index_is_plain_utf8_and_cuts_chinese_words_only_on_the_chinese_s
     assert "\u200b" in raw["zh"] and "\u200b" not in raw["en"]
 
 
+def test_assets_both_languages_share_are_served_once(built_site):
+    """Assert no asset is in both languages' folders, and every script, style and image a page names exists."""
+    site, _ = built_site
+    assert (site / "assets" / "javascripts").is_dir()
+    first, second = (site / language / "assets" for language in LANGUAGES)
+    duplicated = [path.relative_to(first).as_posix() for path in first.rglob("*") if path.is_file()
+                  and (second / path.relative_to(first)).is_file() and (second / path.relative_to(first)).read_bytes() == path.read_bytes()]
+    assert not duplicated, f"served twice, once per language: {duplicated[:5]}"
+    for language in LANGUAGES:
+        for page in (site / language).rglob("*.html"):
+            if page.name == "404.html":
+                continue  # absolute addresses: the browser tests load them
+            for url in re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="([^"#?:]*assets/[^"#?:]+)"', page.read_text(encoding="utf-8")):
+                assert (page.parent / url).resolve().is_file(), f"{page.relative_to(site)} names {url}, which is not in the site"
+
+
 def test_root_page_offers_both_languages(built_site):
     """Assert site/index.html links to each language's home."""
     site, _ = built_site

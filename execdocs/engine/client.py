@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -163,12 +164,15 @@ class WorkerProcess:
             log(f"execdocs: cannot isolate the repository here ({self.isolation}): only Python-level writes into it are "
                 "refused; writes by native code or child processes are not caught")
 
+    _starting = threading.Lock()  # `mkdocs serve` starts one ahead of time, in a thread, while a build may ask too
+
     @classmethod
     def for_config(cls, config: Config, log: Callable[[str], None]) -> WorkerProcess:
         key = (config.hash_seed, config.preload, config.parallel, config.fork)
-        worker = cls._shared.get(key)
-        if worker is None or not worker.alive():
-            worker = cls._shared[key] = cls(config, log)
+        with cls._starting:
+            worker = cls._shared.get(key)
+            if worker is None or not worker.alive():
+                worker = cls._shared[key] = cls(config, log)
         return worker
 
     def alive(self) -> bool:

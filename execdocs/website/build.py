@@ -14,6 +14,7 @@ from execdocs.engine.client import Engine
 from execdocs.engine.config import Config
 from execdocs.engine.errors import SnippetError
 from execdocs.website.checks import included_snippets, run_problems, site_problems
+from execdocs.website.shared_assets import share_assets
 from execdocs.website.site_root import write_root_files
 
 CONFIG_FILES = {"en": "mkdocs.yml", "zh": "mkdocs.zh.yml"}
@@ -70,6 +71,8 @@ def build(config: Config, site_dir: Path) -> int:
         print(f"ERROR: mkdocs build --strict failed for {', '.join(failed)}: fix what the WARNING and ERROR lines above name "
               "(each names its page), then build again.", file=sys.stderr)
         return 1
+    moved, saved = share_assets(site_dir, tuple(CONFIG_FILES))  # served once for both languages
     write_root_files(config, site_dir)  # language picker, robots.txt, sitemap index
-    print(f"Built {', '.join(CONFIG_FILES)} into {site_dir} in {time.perf_counter() - started:.1f} s")
+    print(f"Built {', '.join(CONFIG_FILES)} into {site_dir} in {time.perf_counter() - started:.1f} s "
+          f"({moved} assets shared by both languages, {saved / 1e6:.1f} MB not duplicated)")
     return 0

@@ -9,12 +9,13 @@ under --strict.
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from execdocs.engine.client import shared_engine
+from execdocs.engine.client import WorkerProcess, shared_engine
 from execdocs.engine.config import Config, ConfigError
 from execdocs.engine.directives import check_runs, figure_uri, find_directives, render
 from execdocs.engine.errors import SnippetError
@@ -84,6 +85,9 @@ def on_serve(server, config, builder):
     language = config.theme["language"]
     other = "mkdocs serve -f mkdocs.zh.yml -a 127.0.0.1:8001" if language == "en" else "mkdocs serve -f mkdocs.yml"
     log.info(f"Serving the '{language}' site only. For the other language, run in a second terminal: {other}")
+    # Warm the snippet worker now (imports torch: seconds), not when the author first saves a snippet.
+    site = _config()
+    threading.Thread(target=WorkerProcess.for_config, args=(site, log.info), name="execdocs-warm-worker", daemon=True).start()
     return server
 
 
