@@ -2,7 +2,8 @@
 
 Search engines and link previews show it (Material renders `page.meta.description`; the
 Open Graph and Twitter tags in overrides/main.html reuse it). A description given in a
-page's front matter wins. Math keeps its TeX without the `\\(`/`\\)` delimiters.
+page's front matter wins. A formula reads as on the page: the text of its MathML copy
+(`\\(p - y\\)` gives `p−y`), typeset at build time like the page's (math_render.py).
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+
+from execdocs.engine.config import Config
+from execdocs.website.math_render import FORMULA, shared_renderer
 
 MAX_CHARS = 200  # search engines show about 160; a longer one is cut at a word or sentence end
 _MATH_DELIMITERS = re.compile(r"\\[()\[\]]")
@@ -45,8 +49,10 @@ class _FirstParagraph(HTMLParser):
             self.parts.append(data)
 
 
-def first_paragraph(content: str) -> str:
-    """The plain text of the first top-level paragraph of a page's HTML ('' if none)."""
+def first_paragraph(content: str, math_text=None) -> str:
+    """The plain text of the first top-level paragraph of a page's HTML ('' if none); `math_text(tex)` reads a formula."""
+    if math_text is not None:
+        content = FORMULA.sub(lambda match: html.escape(math_text(html.unescape(match["tex"]))), content)
     parser = _FirstParagraph()
     parser.feed(content)
     text = _MATH_DELIMITERS.sub("", "".join(parser.parts))
@@ -65,7 +71,7 @@ def shorten(text: str, limit: int = MAX_CHARS) -> str:
 
 def on_page_content(content, page, config, files):
     if not page.meta.get("description"):
-        description = shorten(first_paragraph(content))
+        description = shorten(first_paragraph(content, shared_renderer(Config.from_env()).text))
         if description:
             page.meta["description"] = html.escape(description)
     return content

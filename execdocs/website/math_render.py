@@ -82,6 +82,11 @@ class MathRenderer:
         self._memory[key] = typeset
         return typeset
 
+    def text(self, tex: str, display: bool = False) -> str:
+        """The formula as plain text, as its MathML copy reads (`p - y` gives `p−y`): for meta descriptions."""
+        mathml = re.search(r"<math\b.*?</math>", self.formula(tex, display)["html"], re.S)
+        return html.unescape(re.sub(r"<[^>]+>", "", mathml[0])) if mathml else tex
+
     def stylesheet(self) -> str:
         """MathJax's CSS for SVG output (the same for every page)."""
         key = "stylesheet"
