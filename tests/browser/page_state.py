@@ -10,8 +10,15 @@ COPY_BUTTON = "button.md-code__button[data-md-type=copy], button.md-clipboard"
 
 # Every code block (div.highlight), in page order: output or code, title, text shown, hidden at load,
 # and for each copy button in it the element its data-clipboard-target names (what a click copies).
+# The text of a block in a closed <details> (an exercise's solution) is read with it open, as a
+# reader sees it: Chromium gives no innerText inside a closed <details>.
 CODE_BLOCKS_JS = """(button) => {
   const blocks = [...document.querySelectorAll("div.highlight")];
+  const hidden = blocks.map((block) => !block.checkVisibility());
+  const closed = [...document.querySelectorAll("details:not([open])")];
+  closed.forEach((details) => { details.open = true; });
+  const shown = blocks.map((block) => { const code = block.querySelector("pre > code"); return code ? code.innerText : ""; });
+  closed.forEach((details) => { details.open = false; });
   return blocks.map((block, index) => {
     const code = block.querySelector("pre > code");
     const copy = [...block.querySelectorAll(button)].map((element) => {
@@ -25,8 +32,8 @@ CODE_BLOCKS_JS = """(button) => {
       index,
       output: block.classList.contains("execdocs-output"),
       title: (block.querySelector(".filename") || {textContent: ""}).textContent.trim(),
-      shown: code ? code.innerText : "",
-      hidden: !block.checkVisibility(),
+      shown: shown[index],
+      hidden: hidden[index],
       copy,
     };
   });
