@@ -121,11 +121,12 @@ def train(label_smoothing=0.0):
     """A small MLP trained full-batch until it fits its 400 examples; returns its validation and test logits."""
     torch.manual_seed(1)
     model = nn.Sequential(nn.Linear(D, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, C))
-    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
-    for _ in range(300):
-        optimizer.zero_grad()
+    for _ in range(400):  # plain full-batch gradient descent
+        model.zero_grad()
         F.cross_entropy(model(x_train), y_train, label_smoothing=label_smoothing).backward()
-        optimizer.step()
+        with torch.no_grad():
+            for weight in model.parameters():
+                weight -= 1.0 * weight.grad
     with torch.no_grad():
         return model(x_val), model(x_test), F.cross_entropy(model(x_train), y_train).item()
 
@@ -180,7 +181,7 @@ def reliability(ax, logits, title, bins=10):
     ax.bar(edges[:-1], accuracy, width=1 / bins, align="edge", edgecolor="black", linewidth=0.5)
     ax.plot([0, 1], [0, 1], "--", color="C1")
     ax.set_title(f"{title}, ECE = {ece(logits, y_test):.3f}", fontsize=10)
-    ax.set_xlabel("confidence $\\max_c p_c$")
+    ax.set_xlabel(r"$\max_c p_c$")
     return np.array(accuracy)
 
 
@@ -190,7 +191,7 @@ bars = {
     "CE / T": reliability(axes[1], test_logits / T_fit, f"CE / T, T = {T_fit:.2f}"),
     "CE_LS": reliability(axes[2], test_logits_ls, r"CE$_{\mathrm{LS}}$, $\varepsilon = 0.1$"),
 }
-axes[0].set_ylabel("accuracy")
+axes[0].set_ylabel(r"$\mathrm{acc}$")
 fig.tight_layout()
 # --8<-- [end:reliability_plot]
 

@@ -78,7 +78,7 @@ ax.plot(zs[between], chord(zs[between], sigmoid_mse), ":", color="C0")
 ax.plot([z_a, z_b], [sigmoid_mse(torch.tensor(z_a)), sigmoid_mse(torch.tensor(z_b))], "o", color="C0")
 ax.axvline(z_inflection, color="gray", linewidth=0.8, linestyle="--")
 ax.annotate(r"$z = -\log 2$", (z_inflection, 1.6), xytext=(4, 0), textcoords="offset points")
-ax.set_xlabel("$z$ (one logit, target $y = 1$)")
+ax.set_xlabel("$z$,  $y = 1$")
 ax.set_ylabel("$L$")
 ax.set_ylim(0, 2)
 ax.legend()
@@ -175,11 +175,12 @@ def mlp_loss(W1, W2):
     return F.cross_entropy(torch.tanh(x @ W1.T) @ W2.T, labels3)
 
 
-optimizer = torch.optim.Adam([W1, W2], lr=0.05)
-for _ in range(200):  # train it: theta is a good point, not a random one
-    optimizer.zero_grad()
+for _ in range(200):  # train it by gradient descent: theta is a good point, not a random one
+    W1.grad = W2.grad = None
     mlp_loss(W1, W2).backward()
-    optimizer.step()
+    with torch.no_grad():
+        W1 -= 0.5 * W1.grad
+        W2 -= 0.5 * W2.grad
 W1, W2 = W1.detach(), W2.detach()
 
 
