@@ -25,7 +25,8 @@ CODE_BLOCKS_JS = """(button) => {
       index,
       output: block.classList.contains("execdocs-output"),
       title: (block.querySelector(".filename") || {textContent: ""}).textContent.trim(),
-      shown: code ? code.innerText : "",
+      // innerText is empty for a block a reader has not opened yet (a closed <details>): read its text instead
+      shown: code ? (block.checkVisibility() ? code.innerText : code.textContent) : "",
       hidden: !block.checkVisibility(),
       copy,
     };
