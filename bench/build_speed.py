@@ -71,7 +71,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         root = copy_checkout(scratch / "checkout")
-        config = Config(root=root, cache_dir=scratch / "cache")
+        # The limits the build gets from the environment (EXECDOCS_TIMEOUT on a loaded machine), the paths of the copy
+        config = Config(root=root, cache_dir=scratch / "cache", limits=Config.from_env().limits)
         snippets = included_snippets(config)
         env = {**os.environ, "EXECDOCS_ROOT": str(root), "EXECDOCS_CACHE": str(config.cache_dir)}
         build = [sys.executable, "-m", "execdocs", "build", "--site-dir", str(scratch / "site")]

@@ -1,7 +1,8 @@
 """MkDocs hook for the benchmark's baseline: pages rendered as usual, but no snippet executed.
 
 Each run(...) becomes the section's code and a one-line placeholder output, each value(...)
-a zero, so the baseline pays for Markdown and highlighting exactly as a real build does.
+a zero, each figure(...) a link to a placeholder image, so the baseline pays for Markdown and
+highlighting exactly as a real build does.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ class _AnyValue(dict):
         return 0
 
 
+# Every section "draws" this one figure: figure() renders a link to it, never read.
+_PLACEHOLDER_FIGURE = {"sha256": "0" * 64, "width": 600, "height": 360}
+
+
 def on_page_markdown(markdown, page, config, files):
     site = Config.from_env()
     page_path = Path(config.docs_dir) / page.file.src_uri
@@ -35,6 +40,6 @@ def on_page_markdown(markdown, page, config, files):
         if directive.path not in runs:
             source = read_source(site, directive.path).text
             display = site.display_path(directive.path)
-            sections = [Section(c.name, "(not executed)\n") for c in split_chunks(display, source)]
+            sections = [Section(c.name, "(not executed)\n", figures=[_PLACEHOLDER_FIGURE]) for c in split_chunks(display, source)]
             runs[directive.path] = Run(directive.path, display, sections, _AnyValue(), source=source)
     return render(markdown, directives, runs, config.theme["language"])
