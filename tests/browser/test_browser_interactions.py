@@ -30,11 +30,20 @@ DOCS_DIR, LANGUAGES = CONFIG.docs_dir, CONFIG.languages
 
 
 def _most_code(language: str = "en") -> str:
-    """The page source with the most run(...) directives (the first, on a tie): most code blocks, tabs and outputs."""
+    """The page source with the most run(...) directives (the first, on a tie) among those with every kind of control.
+
+    Every kind: content tabs and the logit playground besides code blocks, so that the keyboard
+    tests reach each kind of control (CONTROLS) on it; any page, if none has them all.
+    """
     def count(source: str) -> int:
         path = DOCS_DIR / language / source
         return sum(directive.kind == "run" for directive in find_directives(CONFIG, path.read_text(encoding="utf-8"), path))
-    return max(sources(language), key=count)
+
+    def has_every_control(source: str) -> bool:
+        text = (DOCS_DIR / language / source).read_text(encoding="utf-8")
+        return '=== "' in text and 'class="logit-playground"' in text
+
+    return max(sources(language), key=lambda source: (has_every_control(source), count(source)))
 
 
 CLICKED = [SitePage(language, _most_code()) for language in LANGUAGES]
@@ -210,7 +219,7 @@ def test_keyboard_toggles_scheme(content):
     page, before = content.page, _errors(content)
     problems = []
     for key, scheme in (("Enter", "slate"), ("Space", "default")):
-        page.locator("form[data-md-component=palette] input.md-option:checked").focus()
+        page.locator("form[data-md-component=palette] input.md-option:has(+ label:not([hidden]))").focus()  # the scheme shown
         page.keyboard.press(key)
         try:
             page.wait_for_function(f"() => ({SCHEME_JS})() === {scheme!r}", timeout=5000)
@@ -299,11 +308,11 @@ def test_formulas_reach_screen_readers(content):
 
 
 def test_output_blocks_are_named_as_output(content):
-    """Assert each output block is a group named "Output" in the page's language in the accessibility tree."""
+    """Assert each output block shown is a group named "Output" in the page's language in the accessibility tree."""
     content.require_page()
     page, language = content.page, content.site_page.language
     title = OUTPUT_TITLE[language]
-    outputs = page.locator("div.execdocs-output").count()
+    outputs = page.evaluate("() => [...document.querySelectorAll('div.execdocs-output')].filter((el) => el.checkVisibility()).length")  # not in a tab not selected
     groups = [node for node in _accessibility_tree(page) if node.get("role", {}).get("value") == "group"
               and node.get("name", {}).get("value") == title]
     assert outputs, f"{content.site_page.name} has no output block (CLICKED should be a page with outputs)"
