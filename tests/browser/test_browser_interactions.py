@@ -18,6 +18,7 @@ import urllib.parse
 
 import pytest
 from PIL import Image, ImageStat
+from accessibility import SCHEME_RULES, describe, run_axe, serious
 from browsing import LANGUAGE_NAMES, NOT_FOUND, SitePage, sources
 from keyboard import focus_problem, tab_to
 from page_state import APPLY_SCHEME_JS, CODE_BLOCKS_JS, COPY_BUTTON, SCHEME_JS, block_label, luminance, normal, scheme_problems
@@ -175,6 +176,26 @@ def test_palette_toggle_on_the_404_page(not_found):
 
 
 # ---------------------------------------------------------------------------
+# axe-core in the dark scheme (the light scheme: every page, test_browser_pages.py)
+# ---------------------------------------------------------------------------
+
+
+def test_axe_finds_nothing_serious_in_the_dark_scheme(content):
+    """Assert axe-core's colour rules (contrast, links told apart from text) find nothing serious in the dark scheme.
+
+    The other rules do not depend on colours; this page has every kind of code token, link and control.
+    """
+    content.require_page()
+    page = content.page
+    assert page.evaluate(APPLY_SCHEME_JS, "slate"), f"{content.site_page.name}: the palette has no 'slate' option"
+    try:
+        found = serious(run_axe(page, rules=SCHEME_RULES))
+    finally:
+        page.evaluate(APPLY_SCHEME_JS, "default")
+    assert not found, f"{content.site_page.name} ({content.site_page.path}), axe-core:\n  " + "\n  ".join(describe(found, "in the dark scheme"))
+
+
+# ---------------------------------------------------------------------------
 # Keyboard: every control reached by Tab shows its focus, and works without a mouse
 # ---------------------------------------------------------------------------
 
@@ -258,11 +279,9 @@ def test_keyboard_switches_content_tabs(content):
     content.require_page()
     page, before = content.page, _errors(content)
     problems = []
-    first = page.locator(".tabbed-set").first.locator(":scope > input").first
-    first.focus()
-    if page.evaluate(TABS_JS)[:2] != [True, False]:
-        problems.append(f"the first content tab set does not start on its first tab: {page.evaluate(TABS_JS)}")
-    for key, expected in (("ArrowRight", 1), ("ArrowLeft", 0)):
+    start = page.evaluate(TABS_JS)
+    page.locator(".tabbed-set").first.locator(":scope > input").nth(start.index(True)).focus()
+    for key, expected in (("ArrowRight", (start.index(True) + 1) % len(start)), ("ArrowLeft", start.index(True))):
         page.keyboard.press(key)
         checked, shown = page.evaluate(TABS_JS), page.evaluate(SHOWN_BLOCK_JS)
         if checked.index(True) != expected or shown.index(True) != expected:

@@ -5,7 +5,7 @@ and then checked: nothing but localhost is requested and nothing fails, MathJax 
 formula, each copy button targets its own code block and snippet blocks show the engine's
 sections, both colour schemes look right and keep text, formulas and code readable, every link and
 anchor resolves, the page stays within its weight budget, axe-core finds no serious WCAG 2.2 A/AA
-violation (in both schemes), a phone-sized viewport does not scroll sideways, and the language
+violation, a phone-sized viewport does not scroll sideways, and the language
 selector links to the same page in the other language.
 
 What clicks do (copy, the palette toggle, the language switch, the phone drawer) is the same
@@ -19,7 +19,7 @@ import re
 import urllib.parse
 
 import pytest
-from accessibility import SCHEME_RULES, describe, run_axe, serious
+from accessibility import describe, run_axe, serious
 from browsing import LANGUAGE_NAMES, LOCAL_HOSTS, NOT_FOUND, WEIGHT_BUDGET, WEIGHT_BUDGET_NOTES, SitePage, site_pages
 from page_state import APPLY_SCHEME_JS, CODE_BLOCKS_JS, COPY_BUTTON, block_label, first_difference, normal, scheme_problems
 
@@ -266,7 +266,11 @@ def test_page_weight_within_budget(visit, browser_report):
 
 
 # ---------------------------------------------------------------------------
-# Accessibility: axe-core's WCAG 2.2 A and AA rules (the phone viewport: test_browser_mobile.py)
+# Accessibility: axe-core's WCAG 2.2 A and AA rules, light scheme. The dark scheme: axe on the
+# page with every kind of control (test_browser_interactions.py), and here on every page the
+# 4.5:1 contrast of text, formulas, code and its syntax colours (test_both_schemes_keep_text_visible).
+# An axe run costs 1-10 s a page (its contrast rule looks at every token of every code block):
+# a second run per page would double that. The phone viewport: test_browser_mobile.py.
 # ---------------------------------------------------------------------------
 
 
@@ -275,21 +279,6 @@ def test_axe_finds_nothing_serious(visit):
     visit.require_page()
     found = serious(run_axe(visit.page))
     assert not found, f"{visit.site_page.name} ({visit.site_page.path}), axe-core:\n  " + "\n  ".join(describe(found, "in the light scheme"))
-
-
-def test_axe_finds_nothing_serious_in_the_dark_scheme(visit):
-    """Assert axe-core's colour rules (contrast, links told apart from text) find nothing serious in the dark scheme.
-
-    The other rules do not depend on colours: the light run covers them.
-    """
-    visit.require_page()
-    if not visit.page.evaluate(APPLY_SCHEME_JS, "slate"):
-        pytest.fail(f"{visit.site_page.name}: the palette has no 'slate' option")
-    try:
-        found = serious(run_axe(visit.page, rules=SCHEME_RULES))
-    finally:
-        visit.page.evaluate(APPLY_SCHEME_JS, "default")
-    assert not found, f"{visit.site_page.name} ({visit.site_page.path}), axe-core:\n  " + "\n  ".join(describe(found, "in the dark scheme"))
 
 
 # ---------------------------------------------------------------------------

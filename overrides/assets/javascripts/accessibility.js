@@ -1,13 +1,19 @@
 // What keyboard users and readers who ask for less motion need beyond Material and MathJax.
 (() => {
-  // A display formula wider than its column scrolls sideways (on a phone, often). While it
-  // does, it takes the keyboard focus, so that arrow keys can scroll it (WCAG 2.1.1; axe's
-  // scrollable-region-focusable); one that fits stays out of the tab order.
-  const SCROLLERS = ".md-typeset div.arithmatex";
+  // A display formula or a code block wider than its column scrolls sideways (on a phone,
+  // often). While it does, it takes the keyboard focus, so that arrow keys can scroll it
+  // (WCAG 2.1.1; axe's scrollable-region-focusable); one that fits stays out of the tab order.
+  // A tabindex this script did not set (Material's) is left alone.
+  const SCROLLERS = ".md-typeset div.arithmatex, .md-typeset pre > code";
   const markScrollers = () => {
     for (const el of document.querySelectorAll(SCROLLERS)) {
-      if (el.scrollWidth > el.clientWidth + 1) el.setAttribute("tabindex", "0");
-      else el.removeAttribute("tabindex");
+      if (el.scrollWidth > el.clientWidth + 1) {
+        if (!el.hasAttribute("tabindex")) el.setAttribute("data-execdocs-scroll", "");
+        el.setAttribute("tabindex", "0");
+      } else if (el.hasAttribute("data-execdocs-scroll")) {
+        el.removeAttribute("tabindex");
+        el.removeAttribute("data-execdocs-scroll");
+      }
     }
   };
   const afterMath = () => {
