@@ -84,7 +84,7 @@ APPLY_SCHEME_JS = """(scheme) => {
   }
   return true;
 }"""
-SAMPLES_JS = """() => {
+SAMPLES_JS = """(SYNTAX) => {
   // The colour behind an element: its own and its ancestors' backgrounds, translucent ones blended.
   const rgba = (css) => { const n = css.match(/[\\d.]+/g).map(Number); return [n[0], n[1], n[2], n.length > 3 ? n[3] : 1]; };
   const background = (el) => {
@@ -112,11 +112,16 @@ SAMPLES_JS = """() => {
       sample("formula", first(".md-content mjx-container")),
       sample("code", first(".md-content div.highlight:not(.execdocs-output) pre > code")),
       sample("output", first(".md-content div.execdocs-output pre > code")),
+      // Syntax colours: the faintest (comments, operators, docstrings) and the two Material's dark scheme had below 4.5:1.
+      ...SYNTAX.map(([what, selector]) => sample(what, first(selector))),
     ].filter(Boolean),
   };
 }"""
 
-MIN_CONTRAST = 3.0  # WCAG's minimum for large text: below it, text is hard to see at all
+# Pygments' classes of the syntax colours sampled: name, selector of the first such token in a code block.
+SYNTAX = [(f"code {what}", f".md-content div.highlight pre > code .{cls}") for what, cls in
+          (("comment", "c1"), ("operator", "o"), ("docstring", "sd"), ("number", "mf"), ("builtin", "nb"))]
+MIN_CONTRAST = 4.5  # WCAG AA for text (3:1 is for large text and graphics; code and formulas are not large)
 # A light scheme's page is light, a dark one's dark (relative luminance of the text's background):
 # otherwise the scheme's CSS (Material's palette stylesheet) did not apply.
 LOOK = {"default": ("light", lambda luminance: luminance > 0.5), "slate": ("dark", lambda luminance: luminance < 0.2)}
@@ -147,7 +152,7 @@ def contrast(foreground: str, background: str) -> float:
 
 def scheme_problems(page, scheme: str) -> list[str]:
     """What is wrong with the page as shown now, in `scheme`: wrong scheme, not light/dark, invisible text, formulas or code."""
-    state = page.evaluate(SAMPLES_JS)
+    state = page.evaluate(SAMPLES_JS, SYNTAX)
     problems = [] if state["scheme"] == scheme else [f"data-md-color-scheme is {state['scheme']!r}, expected {scheme!r}"]
     look, looks_right = LOOK[scheme]
     text = next((sample for sample in state["samples"] if sample["what"] == "text"), None)

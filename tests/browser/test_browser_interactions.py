@@ -1,10 +1,14 @@
-"""Clicks, once per language and on each 404 page: copy a code block, toggle the colour scheme, switch language.
+"""Clicks and keys, once per language and on each 404 page: copy, colour scheme, content tabs, language; accessibility.
 
 The JavaScript behind them is the same on every page (Material's bundle, language-switch.js), so
 clicking on every page tests nothing more; test_browser_pages.py checks on every page what these
 clicks act on (each copy button's target, the palette's schemes, the language link's href). The
 content page clicked is the one with the most code blocks (`CLICKED`); the phone drawer is tapped
 in test_browser_mobile.py.
+
+The same page is also driven by keyboard alone (each control reached by Tab shows its focus and
+works with Enter, Space or the arrow keys), read through Chromium's accessibility tree (formulas
+as MathML, output blocks named as output), emulated with prefers-reduced-motion, and printed.
 """
 
 from __future__ import annotations
@@ -13,22 +17,34 @@ import re
 import urllib.parse
 
 import pytest
+from PIL import Image, ImageStat
+from accessibility import SCHEME_RULES, describe, run_axe, serious
 from browsing import LANGUAGE_NAMES, NOT_FOUND, SitePage, sources
-from page_state import CODE_BLOCKS_JS, COPY_BUTTON, SCHEME_JS, block_label, normal, scheme_problems
+from keyboard import focus_problem, tab_to
+from page_state import APPLY_SCHEME_JS, CODE_BLOCKS_JS, COPY_BUTTON, SCHEME_JS, block_label, luminance, normal, scheme_problems
 
 from execdocs.engine.config import Config
-from execdocs.engine.directives import find_directives
+from execdocs.engine.directives import OUTPUT_TITLE, find_directives
 
 CONFIG = Config()
 DOCS_DIR, LANGUAGES = CONFIG.docs_dir, CONFIG.languages
 
 
 def _most_code(language: str = "en") -> str:
-    """The page source with the most run(...) directives (the first, on a tie): most code blocks, tabs and outputs."""
+    """The page source with the most run(...) directives (the first, on a tie) among those with every kind of control.
+
+    Every kind: content tabs and the logit playground besides code blocks, so that the keyboard
+    tests reach each kind of control (CONTROLS) on it; any page, if none has them all.
+    """
     def count(source: str) -> int:
         path = DOCS_DIR / language / source
         return sum(directive.kind == "run" for directive in find_directives(CONFIG, path.read_text(encoding="utf-8"), path))
-    return max(sources(language), key=count)
+
+    def has_every_control(source: str) -> bool:
+        text = (DOCS_DIR / language / source).read_text(encoding="utf-8")
+        return '=== "' in text and 'class="logit-playground"' in text
+
+    return max(sources(language), key=lambda source: (has_every_control(source), count(source)))
 
 
 CLICKED = [SitePage(language, _most_code()) for language in LANGUAGES]
@@ -165,21 +181,287 @@ def test_palette_toggle_on_the_404_page(not_found):
 
 
 # ---------------------------------------------------------------------------
+# axe-core in the dark scheme (the light scheme: every page, test_browser_pages.py)
+# ---------------------------------------------------------------------------
+
+
+def test_axe_finds_nothing_serious_in_the_dark_scheme(content):
+    """Assert axe-core's colour rules (contrast, links told apart from text) find nothing serious in the dark scheme.
+
+    The other rules do not depend on colours; this page has every kind of code token, link and control.
+    """
+    content.require_page()
+    page = content.page
+    assert page.evaluate(APPLY_SCHEME_JS, "slate"), f"{content.site_page.name}: the palette has no 'slate' option"
+    try:
+        found = serious(run_axe(page, rules=SCHEME_RULES))
+    finally:
+        page.evaluate(APPLY_SCHEME_JS, "default")
+    assert not found, f"{content.site_page.name} ({content.site_page.path}), axe-core:\n  " + "\n  ".join(describe(found, "in the dark scheme"))
+
+
+# ---------------------------------------------------------------------------
+# Keyboard: every control reached by Tab shows its focus, and works without a mouse
+# ---------------------------------------------------------------------------
+
+# Each kind of control, as Tab reaches it (the first of each kind on the page).
+CONTROLS = {
+    "colour-scheme toggle": "form[data-md-component=palette] input.md-option",
+    "language link": ".md-header a.md-select__link",
+    "search field": "input.md-search__input",
+    "copy button": COPY_BUTTON,
+    "content tab": ".tabbed-set > input",
+    "playground input": ".logit-playground input",
+}
+
+
+def _start_keyboard(page) -> None:
+    """Focus nothing, at the top of the page: the next Tab goes to the first control."""
+    page.evaluate("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
+    page.locator("body").focus()
+
+
+def test_keyboard_reaches_every_control_with_visible_focus(content):
+    """Assert Tab reaches each kind of control (CONTROLS) and its focus shows as an outline or a shadow it lacks unfocused."""
+    content.require_page()
+    page, before = content.page, _errors(content)
+    problems = []
+    for kind, selector in CONTROLS.items():
+        if not page.locator(selector).count():
+            problems.append(f"the page has no {kind} ({selector}): CLICKED should be a page with one of each")
+            continue
+        _start_keyboard(page)
+        if not tab_to(page, selector):
+            problems.append(f"Tab never reaches a {kind} ({selector})")
+        elif problem := focus_problem(page):
+            problems.append(f"{kind}: {problem}")
+    page.keyboard.press("Escape")  # the search field opens the search: close it
+    _report(content, problems, before)
+
+
+def test_keyboard_toggles_scheme(content):
+    """Assert the focused colour-scheme toggle switches to dark on Enter and back to light on Space."""
+    content.require_page()
+    page, before = content.page, _errors(content)
+    problems = []
+    for key, scheme in (("Enter", "slate"), ("Space", "default")):
+        page.locator("form[data-md-component=palette] input.md-option:has(+ label:not([hidden]))").focus()  # the scheme shown
+        page.keyboard.press(key)
+        try:
+            page.wait_for_function(f"() => ({SCHEME_JS})() === {scheme!r}", timeout=5000)
+        except Exception:  # noqa: BLE001 (reported below)
+            problems.append(f"{key} on the focused toggle: data-md-color-scheme is {page.evaluate(SCHEME_JS)!r}, expected {scheme!r}")
+    _report(content, problems, before)
+
+
+def test_keyboard_copies_code(content):
+    """Assert Enter and Space on the focused copy button each put the block's code in the clipboard."""
+    content.require_page()
+    page, before = content.page, _errors(content)
+    block = next(block for block in page.evaluate(CODE_BLOCKS_JS, COPY_BUTTON) if not block["output"] and not block["hidden"])
+    problems = []
+    for key in ("Enter", "Space"):
+        if not page.evaluate(PREPARE_JS, [block["index"], SENTINEL, COPY_BUTTON]):
+            problems.append(f"{block_label(block)}: no copy button ({COPY_BUTTON})")
+            break
+        page.locator("div.highlight").nth(block["index"]).locator(COPY_BUTTON).focus()
+        page.keyboard.press(key)
+        copied = normal(page.evaluate("navigator.clipboard.readText()"))
+        if copied != normal(block["shown"]):
+            problems.append(f"{block_label(block)}: {key} on its copy button copied {copied[:80]!r}, not the code shown")
+    _report(content, problems, before)
+
+
+TABS_JS = """() => [...document.querySelector(".tabbed-set").querySelectorAll(":scope > input")].map((input) => input.checked)"""
+SHOWN_BLOCK_JS = """() => {
+  const set = document.querySelector(".tabbed-set");
+  return [...set.querySelectorAll(":scope > .tabbed-content > .tabbed-block")].map((block) => block.checkVisibility());
+}"""
+
+
+def test_keyboard_switches_content_tabs(content):
+    """Assert the arrow keys on a focused content tab select the next tab, show its content, and come back."""
+    content.require_page()
+    page, before = content.page, _errors(content)
+    problems = []
+    start = page.evaluate(TABS_JS)
+    page.locator(".tabbed-set").first.locator(":scope > input").nth(start.index(True)).focus()
+    for key, expected in (("ArrowRight", (start.index(True) + 1) % len(start)), ("ArrowLeft", start.index(True))):
+        page.keyboard.press(key)
+        checked, shown = page.evaluate(TABS_JS), page.evaluate(SHOWN_BLOCK_JS)
+        if checked.index(True) != expected or shown.index(True) != expected:
+            problems.append(f"{key} on the focused tab: tab {checked.index(True) + 1} selected, block {shown.index(True) + 1} shown; expected {expected + 1}")
+    _report(content, problems, before)
+
+
+# ---------------------------------------------------------------------------
+# Screen readers: Chromium's accessibility tree (what a screen reader is given)
+# ---------------------------------------------------------------------------
+
+
+def _accessibility_tree(page) -> list[dict]:
+    """The page's full accessibility tree, as Chrome DevTools Protocol gives it (ignored nodes dropped)."""
+    session = page.context.new_cdp_session(page)
+    try:
+        nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        session.detach()
+    return [node for node in nodes if not node.get("ignored")]
+
+
+def _spoken(node: dict, by_id: dict) -> str:
+    """The text a node's subtree gives a screen reader."""
+    parts = [node.get("name", {}).get("value", "")] if node.get("role", {}).get("value") == "StaticText" else []
+    return "".join(parts + [_spoken(by_id[child], by_id) for child in node.get("childIds", []) if child in by_id])
+
+
+def test_formulas_reach_screen_readers(content):
+    """Assert every typeset formula is a MathML math node with text in the accessibility tree (MathJax's assistive MathML)."""
+    content.require_page()
+    page = content.page
+    nodes = _accessibility_tree(page)
+    by_id = {node["nodeId"]: node for node in nodes}
+    maths = [node for node in nodes if node.get("role", {}).get("value") in ("math", "MathMLMath")]
+    formulas = page.locator("mjx-container").count()
+    assert formulas, f"{content.site_page.name} has no formula (CLICKED should be a page with math)"
+    silent = sum(not _spoken(node, by_id).strip() for node in maths)
+    assert len(maths) == formulas and not silent, (
+        f"{content.site_page.name}: {formulas} formulas on the page, {len(maths)} math nodes in the accessibility tree, "
+        f"{silent} of them without text: screen readers cannot read the formulas (is MathJax's a11y/assistive-mml loaded?)"
+    )
+
+
+def test_output_blocks_are_named_as_output(content):
+    """Assert each output block shown is a group named "Output" in the page's language in the accessibility tree."""
+    content.require_page()
+    page, language = content.page, content.site_page.language
+    title = OUTPUT_TITLE[language]
+    outputs = page.evaluate("() => [...document.querySelectorAll('div.execdocs-output')].filter((el) => el.checkVisibility()).length")  # not in a tab not selected
+    groups = [node for node in _accessibility_tree(page) if node.get("role", {}).get("value") == "group"
+              and node.get("name", {}).get("value") == title]
+    assert outputs, f"{content.site_page.name} has no output block (CLICKED should be a page with outputs)"
+    assert len(groups) == outputs, (
+        f"{content.site_page.name}: {outputs} output blocks, {len(groups)} groups named {title!r} in the accessibility tree "
+        f"(hooks/output_labels.py gives each div.execdocs-output role=group and aria-label)"
+    )
+
+
+# ---------------------------------------------------------------------------
+# prefers-reduced-motion
+# ---------------------------------------------------------------------------
+
+MOTION_JS = """() => {
+  const moving = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const style = getComputedStyle(el);
+    const longest = (list) => Math.max(...list.split(",").map((t) => parseFloat(t) * (t.trim().endsWith("ms") ? 1 : 1000)));
+    if (longest(style.transitionDuration) > 0 || (style.animationName !== "none" && longest(style.animationDuration) > 0)) {
+      moving.push(`${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`);
+    }
+  }
+  const scroller = document.scrollingElement;
+  scroller.scrollTo({top: 0, behavior: "instant"});
+  const target = Math.min(600, scroller.scrollHeight - window.innerHeight);
+  scroller.scrollTo({top: target, behavior: "smooth"});
+  const scrolled = scroller.scrollTop;
+  scroller.scrollTo({top: 0, behavior: "instant"});
+  return {moving: [...new Set(moving)].slice(0, 5), count: moving.length, target, scrolled};
+}"""
+
+
+def test_reduced_motion_stops_transitions_and_smooth_scrolling(content):
+    """Assert with prefers-reduced-motion no element has a transition or animation, and a smooth scroll jumps at once."""
+    content.require_page()
+    page = content.page
+    page.emulate_media(reduced_motion="reduce")
+    try:
+        state = page.evaluate(MOTION_JS)
+    finally:
+        page.emulate_media(reduced_motion="no-preference")
+    problems = []
+    if state["count"]:
+        problems.append(f"{state['count']} elements still move (transition or animation), e.g. {', '.join(state['moving'])}")
+    if state["scrolled"] != state["target"]:
+        problems.append(f"a smooth scroll to {state['target']} px was at {state['scrolled']} px right after: it still glides")
+    assert not problems, f"{content.site_page.name} with prefers-reduced-motion: reduce:\n  " + "\n  ".join(problems)
+
+
+# ---------------------------------------------------------------------------
+# Print
+# ---------------------------------------------------------------------------
+
+CHROME = {"header": ".md-header", "navigation": ".md-sidebar--primary", "table of contents": ".md-sidebar--secondary",
+          "footer": ".md-footer", "copy buttons": COPY_BUTTON, "page facts": ".execdocs-page-facts"}
+CONTENT = {"code": "div.highlight:not(.execdocs-output) pre > code", "outputs": "div.execdocs-output pre > code",
+           "formulas": "mjx-container", "text": ".md-content p"}
+PRINTED_JS = """([chrome, content]) => {
+  const shown = (el) => el.checkVisibility() && el.getBoundingClientRect().width > 0;
+  const main = document.querySelector(".md-content").getBoundingClientRect();
+  return {
+    chrome: Object.fromEntries(Object.entries(chrome).map(([what, s]) => [what, [...document.querySelectorAll(s)].filter(shown).length])),
+    content: Object.fromEntries(Object.entries(content).map(([what, s]) => {
+      const all = [...document.querySelectorAll(s)];  // content tabs not selected included: print shows every tab
+      return [what, [all.length, all.filter(shown).length]];
+    })),
+    width: main.width, viewport: window.innerWidth,
+  };
+}"""
+
+
+def test_a_chapter_prints_well(content, tmp_path):
+    """Assert in print (dark scheme chosen on screen): no navigation chrome, all code, outputs and formulas shown, dark ink on white.
+
+    Checked on the print-media layout and on its full-page screenshot (its average brightness).
+    """
+    content.require_page()
+    page = content.page
+    page.evaluate(APPLY_SCHEME_JS, "slate")
+    page.emulate_media(media="print")
+    try:
+        state = page.evaluate(PRINTED_JS, [CHROME, CONTENT])
+        shot = tmp_path / f"print-{content.site_page.language}.png"
+        page.screenshot(path=shot, full_page=True)
+        ink = page.evaluate("() => getComputedStyle(document.querySelector('.md-content p')).color")
+    finally:
+        page.emulate_media(media="screen")
+        page.evaluate(APPLY_SCHEME_JS, "default")
+    problems = [f"the {what} is printed ({count} shown)" for what, count in state["chrome"].items() if count]
+    for what, (total, shown) in state["content"].items():
+        if not total or shown < total:
+            problems.append(f"{shown} of {total} {what} printed")
+    if state["width"] < 0.9 * state["viewport"]:
+        problems.append(f"the text takes {state['width']:.0f} of {state['viewport']} px: the navigation's space is left empty")
+    if luminance([float(n) for n in re.findall(r"[\d.]+", ink)][:3]) > 0.2:
+        problems.append(f"the text is printed in {ink}, light ink (the dark scheme's colours)")
+    with Image.open(shot) as image:
+        brightness = ImageStat.Stat(image.convert("L")).mean[0] / 255
+    if brightness < 0.8:
+        problems.append(f"the printed page is dark: average brightness {brightness:.2f} (screenshot {shot})")
+    assert not problems, f"{content.site_page.name} printed:\n  " + "\n  ".join(problems)
+
+
+# ---------------------------------------------------------------------------
 # Language switch (last: it leaves the page)
 # ---------------------------------------------------------------------------
 
 
-def _switch_problems(visit, expected: SitePage) -> list[str]:
-    """Hover the language selector, click the other language, and check where the browser lands."""
+def _switch_problems(visit, expected: SitePage, keyboard: bool = False) -> list[str]:
+    """Open the language selector and choose the other language (hover and click, or Tab and Enter); check where the browser lands."""
     page, start = visit.page, visit.site_page
     page.evaluate("window.scrollTo(0, 0)")
-    link = page.locator(f".md-header a.md-select__link[hreflang={expected.language}]")
+    selector = f".md-header a.md-select__link[hreflang={expected.language}]"
+    link = page.locator(selector)
     name = LANGUAGE_NAMES[expected.language]
     if link.count() != 1:
         return [f"expected one {name} link (a.md-select__link[hreflang={expected.language}]) in the header, found {link.count()}"]
-    page.locator(".md-header .md-select").hover()  # the list opens on hover
+    if keyboard:
+        _start_keyboard(page)
+        if not tab_to(page, selector):  # the list opens when the focus is in it
+            return [f"Tab never reaches the {name} link"]
+    else:
+        page.locator(".md-header .md-select").hover()  # the list opens on hover
     with page.expect_navigation(wait_until="commit") as navigation:
-        link.click()
+        page.keyboard.press("Enter") if keyboard else link.click()
     response, path = navigation.value, urllib.parse.urlsplit(page.url).path
     if path != expected.path:
         return [f"the {name} link leads to {path}, not to {expected.path}"]
@@ -202,7 +484,10 @@ def test_language_switch_opens_the_same_page(content):
 
 
 def test_language_switch_on_the_404_page_opens_the_home_page(not_found):
-    """Assert on the 404 page the selector's other language opens that language's home page."""
+    """Assert on the 404 page the selector's other language, chosen by keyboard (Tab, Enter), opens that language's home page.
+
+    The content page chooses it with the mouse; the link and its script are the same.
+    """
     not_found.require_page()
     before = _errors(not_found)
-    _report(not_found, _switch_problems(not_found, SitePage(_other(not_found.site_page.language), "index.md")), before)
+    _report(not_found, _switch_problems(not_found, SitePage(_other(not_found.site_page.language), "index.md"), keyboard=True), before)

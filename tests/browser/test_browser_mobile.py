@@ -1,8 +1,13 @@
-"""On an emulated phone (390x844, touch, mobile viewport), the navigation drawer leads to other pages.
+"""On an emulated phone (390x844, touch, mobile viewport), the navigation drawer leads to other pages, and axe finds nothing serious.
 
 Every page is also checked at 390x844 in test_browser_pages.py (test_phone_viewport: no sideways
 scrolling, a menu button); the drawer is the same JavaScript on every page, so a real phone
 emulation opens it on each language's home page and 404 page, and follows a link in it.
+
+axe-core runs on every page at desktop size in both schemes (test_browser_pages.py); on the phone it
+runs on a few pages that look most different there (PHONE_AXE), not on all: that would add a page load
+and an axe run per page for what the narrow layout changes (the drawer, formulas and tables that
+scroll sideways, touch targets).
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import urllib.parse
 
 import pytest
+from accessibility import describe, run_axe, serious
 from browsing import NOT_FOUND, WAIT_FOR_MATH, SitePage
 
 from execdocs.engine.config import Config
@@ -66,3 +72,19 @@ def test_drawer_leads_to_another_page_on_a_phone(phone, site_url, start):
     response = navigation.value
     assert urllib.parse.urlsplit(phone.url).path == target, f"tapping {target} in the drawer of {start.path} opened {phone.url}"
     assert response is not None and response.status == 200, f"tapping {target} in the drawer of {start.path}: it answers {response.status if response else 'nothing'}"
+
+
+# The pages whose phone layout differs most: the most code blocks, content tabs and the playground;
+# the wide tables of the summary; display formulas wider than the screen, which scroll.
+PHONE_AXE = [SitePage("en", "pytorch/cross_entropy_loss.md"), SitePage("zh", "summary.md"), SitePage("zh", "practice/no_softmax.md")]
+
+
+@pytest.mark.parametrize("site_page", PHONE_AXE, ids=[page.id for page in PHONE_AXE])
+def test_axe_finds_nothing_serious_on_a_phone(phone, site_url, site_page):
+    """Assert axe-core finds no serious or critical WCAG 2.2 A/AA violation on the page on a phone."""
+    assert site_page.doc.is_file(), f"{site_page.name} does not exist: choose another page for PHONE_AXE"
+    response = phone.goto(site_url + site_page.path)
+    assert response is not None and response.status == 200, f"{site_page.path} answers {response.status if response else 'nothing'}"
+    phone.evaluate(WAIT_FOR_MATH, 20_000)
+    found = serious(run_axe(phone))
+    assert not found, f"{site_page.name} ({site_page.path}), axe-core:\n  " + "\n  ".join(describe(found, f"on a phone ({PHONE['width']}x{PHONE['height']})"))

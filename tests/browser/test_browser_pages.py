@@ -4,8 +4,9 @@ Each page is loaded once (the `visit` fixture; pytest runs all tests of one page
 and then checked: nothing but localhost is requested and nothing fails, MathJax typesets every
 formula, each copy button targets its own code block and snippet blocks show the engine's
 sections, both colour schemes look right and keep text, formulas and code readable, every link and
-anchor resolves, the page stays within its weight budget, a phone-sized viewport does not scroll
-sideways, and the language selector links to the same page in the other language.
+anchor resolves, the page stays within its weight budget, axe-core finds no serious WCAG 2.2 A/AA
+violation, a phone-sized viewport does not scroll sideways, and the language
+selector links to the same page in the other language.
 
 What clicks do (copy, the palette toggle, the language switch, the phone drawer) is the same
 JavaScript on every page: test_browser_interactions.py and test_browser_mobile.py click them once
@@ -18,6 +19,7 @@ import re
 import urllib.parse
 
 import pytest
+from accessibility import describe, run_axe, serious
 from browsing import LANGUAGE_NAMES, LOCAL_HOSTS, NOT_FOUND, WEIGHT_BUDGET, WEIGHT_BUDGET_NOTES, SitePage, site_pages
 from page_state import APPLY_SCHEME_JS, CODE_BLOCKS_JS, COPY_BUTTON, block_label, first_difference, normal, scheme_problems
 
@@ -265,6 +267,22 @@ def test_page_weight_within_budget(visit, browser_report):
         + "\n  largest downloads: " + ", ".join(f"{urllib.parse.urlsplit(url).path} {size:,}" for url, _, _, size in largest)
         + f"\n  ({WEIGHT_BUDGET_NOTES})"
     )
+
+
+# ---------------------------------------------------------------------------
+# Accessibility: axe-core's WCAG 2.2 A and AA rules, light scheme. The dark scheme: axe on the
+# page with every kind of control (test_browser_interactions.py), and here on every page the
+# 4.5:1 contrast of text, formulas, code and its syntax colours (test_both_schemes_keep_text_visible).
+# An axe run costs 1-10 s a page (its contrast rule looks at every token of every code block):
+# a second run per page would double that. The phone viewport: test_browser_mobile.py.
+# ---------------------------------------------------------------------------
+
+
+def test_axe_finds_nothing_serious(visit):
+    """Assert axe-core finds no serious or critical WCAG 2.2 A/AA violation on the page, in the light scheme."""
+    visit.require_page()
+    found = serious(run_axe(visit.page))
+    assert not found, f"{visit.site_page.name} ({visit.site_page.path}), axe-core:\n  " + "\n  ".join(describe(found, "in the light scheme"))
 
 
 # ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Material's search box finds the page that teaches a topic, in Chinese on /zh/ and in English on /en/."""
+"""Material's search box finds the page that teaches a topic, in Chinese on /zh/ and in English on /en/; by keyboard too."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import urllib.parse
 
 import pytest
 from browsing import SitePage
+from keyboard import focus_problem, tab_to
 
 # (language, query, the page that teaches it). The Chinese index is cut into words by jieba.
 SEARCHES = [
@@ -83,3 +84,23 @@ def test_the_search_index_loads_when_search_is_first_used(browser, site_url, lan
     body = fetched[0].response().body().decode("utf-8")
     assert "\\u" not in body and "交叉熵" in body, "the Chinese index is not plain UTF-8"
     context.close()
+
+
+@pytest.mark.parametrize(("language", "query", "source"), SEARCHES[1::2], ids=[f"{language}-{source}" for language, _, source in SEARCHES[1::2]])
+def test_search_by_keyboard_opens_a_result(tab, site_url, language, query, source):
+    """Assert Tab reaches the search field with a visible focus, and typing, ArrowDown and Enter open a result."""
+    response = tab.goto(f"{site_url}/{language}/")
+    assert response is not None and response.status == 200, f"/{language}/ answers {response.status if response else 'nothing'}"
+    assert tab_to(tab, "input.md-search__input"), f"/{language}/: Tab never reaches the search field"
+    tab.wait_for_function(SEARCH_READY_JS, timeout=20_000)  # the index loads once the field has the focus
+    problem = focus_problem(tab)
+    assert not problem, f"/{language}/: the search field: {problem}"
+    tab.keyboard.type(query)
+    tab.keyboard.press("End")  # Material reads the field on keyup; typing Chinese inserts text without one
+    tab.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    tab.keyboard.press("ArrowDown")
+    chosen = tab.evaluate("document.activeElement.href || ''")
+    assert chosen, f"/{language}/: ArrowDown in the search field does not focus the first result"
+    with tab.expect_navigation(wait_until="commit", timeout=10_000):
+        tab.keyboard.press("Enter")
+    assert urllib.parse.urlsplit(tab.url).path == urllib.parse.urlsplit(chosen).path, f"/{language}/: Enter on the result {chosen} opened {tab.url}"
