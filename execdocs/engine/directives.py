@@ -115,7 +115,7 @@ class RunDirective(Directive):
 
     def render(self, run: Run, language: str, text: str) -> str:
         indent = text[text.rfind("\n", 0, self.start) + 1 : self.start]
-        code = _fence(run.code(self.name), f' {{ .python title="snippets/{self.snippet}" }}', indent)
+        code = _fence(code_in_language(run, run.code(self.name), language), f' {{ .python title="snippets/{self.snippet}" }}', indent)
         output = run.output(self.name).rstrip("\n")
         if not output:
             return code
@@ -200,6 +200,11 @@ class FigureDirective(RunDirective):
         return (f'<figure class="execdocs-figure" markdown="span">\n'
                 f'![{alt}]({source}){{ width="{figure["width"]}" height="{figure["height"]}" loading="lazy" }}\n'
                 f"<figcaption>{html.escape(self.args[2])}</figcaption>\n</figure>")
+
+
+def code_in_language(run: Run, code: str, language: str) -> str:
+    """Snippet code as a page in `language` shows it; the one place pages and notebooks take code from."""
+    return code
 
 
 def figure_uri(figure: dict) -> str:

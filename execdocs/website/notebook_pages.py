@@ -1,0 +1,153 @@
+"""The MkDocs side of the chapter notebooks: add them to the build, link each chapter to its notebook, fit the notebook pages to the site.
+
+mkdocs-jupyter renders each notebook as a page of the site (never executing it). Its nbconvert
+output keeps math as `$...$` inside the notebook's HTML, while the site's MathJax typesets only
+`.arithmatex` elements (mkdocs-jupyter issue 227): math is wrapped here as arithmatex wraps it.
+Its template also loads MathJax 2 and mermaid from a CDN; those scripts are removed, since the
+site serves its own MathJax and works offline.
+"""
+
+from __future__ import annotations
+
+import html as htmlmod
+import posixpath
+import re
+from dataclasses import dataclass
+
+from mkdocs.utils import get_relative_url
+
+from execdocs.engine.config import Config
+from execdocs.website.notebooks import FOLDER, build_notebook, has_notebook, notebook_json, notebook_uri, words
+
+JUPYTER_PLUGIN = "mkdocs-jupyter"
+
+
+# --- The seam into the MkDocs build -----------------------------------------------------------
+
+@dataclass
+class Links:
+    """Turns a link of a page into the absolute URL of its target on the site (a notebook travels alone)."""
+
+    site_url: str  # this language's site, ending in /
+    page_uri: str
+    urls: dict  # src_uri of every page -> its URL
+    site_name: str = ""
+
+    def __call__(self, target: str) -> str:
+        page_url = self.site_url + self.urls.get(self.page_uri, "")
+        if not target:
+            return page_url
+        if target.startswith("#"):
+            return page_url + target
+        if re.match(r"^[a-z][a-z0-9+.-]*:|^/", target, re.I):
+            return target
+        path, hash_, fragment = target.partition("#")
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(self.page_uri), path))
+        return self.site_url + self.urls.get(resolved, resolved) + hash_ + fragment
+
+
+def add_notebooks(site: Config, files, config, found: dict, runs: dict) -> dict[str, str]:
+    """Write each chapter's notebook beside the build's cache and add it to the site; page src_uri -> notebook src_uri."""
+    from mkdocs.structure.files import File
+    from mkdocs.utils.meta import get_data
+
+    language = config.theme["language"]
+    folder = site.cache_dir / "notebooks" / language
+    urls = {file.src_uri: file.url for file in files.documentation_pages()}
+    made = {}
+    for page, directives in found.items():
+        if not has_notebook(directives):
+            continue
+        src_uri = page.relative_to(config.docs_dir).as_posix()
+        text, _ = get_data(files.get_file_from_path(src_uri).content_string)
+        links = Links(config.site_url, src_uri, urls, config.site_name)
+        content = notebook_json(build_notebook(site, text, page, runs, language, links))
+        uri = notebook_uri(src_uri)
+        target = folder / uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.is_file() or target.read_text(encoding="utf-8") != content:  # unchanged bytes keep mkdocs-jupyter's cache warm
+            target.write_text(content, encoding="utf-8")
+        # A file of its own folder, not File.generated: mkdocs-jupyter's wrapper finds the path only through src_dir.
+        # Kept out of the nav by `not_in_nav` in mkdocs.yml (the wrapper hides any inclusion set here).
+        files.append(File(uri, src_dir=str(folder), dest_dir=config.site_dir, use_directory_urls=config.use_directory_urls))
+        made[src_uri] = uri
+    return made
+
+
+def configure(site: Config, config) -> None:
+    """mkdocs-jupyter's cache under the build's cache, one folder per language: both languages build at once, and each
+    evicts the entries it did not use."""
+    plugin = config.plugins.get(JUPYTER_PLUGIN)
+    if plugin is not None:
+        plugin.config["cache_dir"] = str(site.cache_dir / "mkdocs-jupyter" / config.theme["language"])
+
+
+def is_notebook(page) -> bool:
+    """Whether `page` is a chapter's notebook."""
+    uri = page.file.src_uri
+    return uri.startswith(FOLDER + "/") and uri.endswith(".ipynb")
+
+
+def chapter_uri(notebook: str) -> str:
+    """The page a notebook comes from."""
+    return posixpath.splitext(notebook.removeprefix(FOLDER + "/"))[0] + ".md"
+
+
+def download_uri(file) -> str:
+    """Where mkdocs-jupyter (include_source) puts the .ipynb file of a notebook page."""
+    return posixpath.join(posixpath.dirname(file.dest_uri), posixpath.basename(file.src_uri))
+
+
+def on_notebook_markdown(markdown: str, page, config) -> str:
+    """A notebook page's "edit" link opens the chapter's source: the notebook is made from it."""
+    if page.edit_url:
+        page.edit_url = page.edit_url.replace(page.file.src_uri, chapter_uri(page.file.src_uri))
+    return markdown
+
+
+def on_page_content(html: str, page, config, files, notebooks: dict) -> str:
+    """A chapter gets its notebook's links under its title; a notebook page gets the site's math and relative links."""
+    if is_notebook(page):
+        return fit_notebook_html(html, page, config)
+    notebook = notebooks.get(page.file.src_uri)
+    if notebook is None:
+        return html
+    file = files.get_file_from_path(notebook)
+    says = words(config.theme["language"])
+    buttons = (f'<p class="execdocs-notebook">'
+               f'<a class="md-button md-button--primary" href="{get_relative_url(download_uri(file), page.url)}" download '
+               f'title="{htmlmod.escape(says["download_title"])}" data-notebook-download>{says["download"]}</a> '
+               f'<a class="md-button" href="{get_relative_url(file.url, page.url)}" data-notebook-view>{says["view"]}</a></p>')
+    head, found, rest = html.partition("</h1>")
+    return head + found + buttons + rest if found else buttons + html
+
+
+# nbconvert's MathJax 2 (a CDN script and its configuration) and mermaid loader (another CDN): the site has its own MathJax.
+_CDN_SCRIPTS = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"
+                          r"|<script type=\"module\">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*</script>", re.S)
+_MARKDOWN_CELL = re.compile(r'(<div class="[^"]*\bjp-RenderedMarkdown\b[^"]*"[^>]*>)(.*?)(</div>\n</div>\n</div>\n</div>)', re.S)
+_SKIP = re.compile(r"(<(pre|code)\b.*?</\2>)", re.S)
+# As in arithmatex: $$...$$ (display, may span lines) and $...$ (inline, no space inside the dollars, no digit after).
+_DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
+_INLINE = re.compile(r"(?<![\\$])\$(?!\s)((?:\\.|[^$\\])+?)(?<!\s)\$(?![\d$])")
+
+
+def fit_notebook_html(html: str, page, config) -> str:
+    """The notebook's HTML as a page of this site: no CDN script, math as arithmatex marks it, links relative."""
+    html = _CDN_SCRIPTS.sub("", html)
+    html = _MARKDOWN_CELL.sub(lambda m: m[1] + _arithmatex(m[2]) + m[3], html)
+    site = re.escape(config.site_url)
+    return re.sub(rf'href="{site}([^"]*)"', lambda m: f'href="{get_relative_url(m[1] or "./", page.url)}"', html)
+
+
+def _arithmatex(html: str) -> str:
+    """Math in rendered Markdown wrapped in the elements the site's MathJax typesets."""
+    parts = _SKIP.split(html)
+    out = []
+    for index, part in enumerate(parts):
+        if index % 3:  # a <pre> or <code> element, or its tag name
+            out.append(part if index % 3 == 1 else "")
+            continue
+        part = _DISPLAY.sub(lambda m: f'<div class="arithmatex">\\[{m[1]}\\]</div>', part)
+        out.append(_INLINE.sub(lambda m: f'<span class="arithmatex">\\({m[1]}\\)</span>', part))
+    return "".join(out)
