@@ -10,6 +10,7 @@ site serves its own MathJax and works offline.
 from __future__ import annotations
 
 import html as htmlmod
+import json
 import posixpath
 import re
 from dataclasses import dataclass
@@ -89,8 +90,9 @@ def is_notebook(page) -> bool:
 
 
 def chapter_uri(notebook: str) -> str:
-    """The page a notebook comes from."""
-    return posixpath.splitext(notebook.removeprefix(FOLDER + "/"))[0] + ".md"
+    """The page a notebook comes from (the inverse of notebook_uri)."""
+    stem = posixpath.splitext(notebook.removeprefix(FOLDER + "/"))[0]
+    return ("index" if stem == "introduction" else stem) + ".md"
 
 
 def download_uri(file) -> str:
@@ -122,22 +124,51 @@ def on_page_content(html: str, page, config, files, notebooks: dict) -> str:
     return head + found + buttons + rest if found else buttons + html
 
 
-# nbconvert's MathJax 2 (a CDN script and its configuration) and mermaid loader (another CDN): the site has its own MathJax.
-_CDN_SCRIPTS = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"
-                          r"|<script type=\"module\">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*</script>", re.S)
+# What nbconvert's page brings that this site has already, or must not load: its styles (JupyterLab's, 0.6 MB, light
+# only), MathJax 2 and mermaid from a CDN, its own copy buttons (Material adds the site's to every code block).
+_DROPPED = re.compile(r"<style\b.*?</style>|<script\b.*?</script>|<!--.*?-->"
+                      r'|<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>'
+                      r'|<div class="clipboard-copy-txt" id="cell-\d+">.*?</div>', re.S)
+_CODE = re.compile(r'<div class="highlight-ipynb hl-python[^"]*"><pre><span></span>(.*?)</pre></div>', re.S)
+_OUTPUT = re.compile(r'(<div class="jp-RenderedText jp-OutputArea-output[^"]*"[^>]*>)\s*<pre>(.*?)</pre>', re.S)
 _MARKDOWN_CELL = re.compile(r'(<div class="[^"]*\bjp-RenderedMarkdown\b[^"]*"[^>]*>)(.*?)(</div>\n</div>\n</div>\n</div>)', re.S)
+_HEADING = re.compile(r'<h([1-6]) id="[^"]*">(.*?)<a class="anchor-link" href="#[^"]*">¶</a></h\1>', re.S)
 _SKIP = re.compile(r"(<(pre|code)\b.*?</\2>)", re.S)
-# As in arithmatex: $$...$$ (display, may span lines) and $...$ (inline, no space inside the dollars, no digit after).
-_DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
+# As arithmatex reads them: $$...$$ (display, may span lines) and $...$ (inline: no space inside the dollars, no digit after).
+_DISPLAY = re.compile(r"(?:<p>)?\$\$(.+?)\$\$(?:</p>)?", re.S)
 _INLINE = re.compile(r"(?<![\\$])\$(?!\s)((?:\\.|[^$\\])+?)(?<!\s)\$(?![\d$])")
+SETUP_SUMMARY = {"en": "Setup code (not shown on the page)", "zh": "准备代码（页面上不显示）"}
 
 
 def fit_notebook_html(html: str, page, config) -> str:
-    """The notebook's HTML as a page of this site: no CDN script, math as arithmatex marks it, links relative."""
-    html = _CDN_SCRIPTS.sub("", html)
+    """The notebook's HTML as a page of this site: its code and output blocks, math, headings and links as on the chapters."""
+    cells = json.loads(page.file.content_string)["cells"]
+    kinds = iter([cell["metadata"].get("execdocs", {}).get("kind") for cell in cells if cell["cell_type"] == "code"])
+    summary = SETUP_SUMMARY.get(config.theme["language"], SETUP_SUMMARY["en"])
+
+    def code(match) -> str:
+        block = f'<div class="language-python highlight"><pre><span></span><code>{match[1]}</code></pre></div>'
+        return f'<details class="execdocs-setup"><summary>{summary}</summary>{block}</details>' if next(kinds, None) == "setup" else block
+
+    html = _DROPPED.sub("", html)
+    html = _CODE.sub(code, html)
+    html = _OUTPUT.sub(lambda m: f'{m[1]}<div class="language-text highlight execdocs-output"><pre><code>{m[2]}</code></pre></div>', html)
     html = _MARKDOWN_CELL.sub(lambda m: m[1] + _arithmatex(m[2]) + m[3], html)
+    anchors = iter(_anchors(page.toc))  # the ids the table of contents links to, in page order
+    html = _HEADING.sub(lambda m: _heading(m, next(anchors, None)), html)
     site = re.escape(config.site_url)
     return re.sub(rf'href="{site}([^"]*)"', lambda m: f'href="{get_relative_url(m[1] or "./", page.url)}"', html)
+
+
+def _anchors(toc) -> list[str]:
+    return [anchor for item in toc for anchor in [item.id, *_anchors(item.children)]]
+
+
+def _heading(match, anchor: str | None) -> str:
+    level, text = match[1], match[2]
+    if anchor is None:
+        return f"<h{level}>{text}</h{level}>"
+    return f'<h{level} id="{anchor}">{text}<a class="headerlink" href="#{anchor}" title="Permanent link">¶</a></h{level}>'
 
 
 def _arithmatex(html: str) -> str:

@@ -36,8 +36,8 @@ TEXT = {
                  "outputs under the code are the ones the page shows. Run it top to bottom (Run All).",
         "kernel": "# Setup: as on the page, a cell shows only what its code prints (not the value of its last line).",
         "before": "# Setup, not shown on the page: the code of snippets/{snippet} that runs before this section.",
-        "replay": "# Setup, not shown on the page: snippets/{snippet} again from its start up to section '{section}',\n"
-                  "# output hidden (the page shows its sections in another order than the file runs them, or another\n"
+        "replay": "# Setup, not shown on the page: snippets/{snippet} again from its start up to section '{section}'\n"
+                  "# (the page shows its sections in another order than the file runs them, or another\n"
                   "# snippet ran in between).",
         "rest": "# Setup, not shown on the page: the rest of snippets/{snippet}, with the checks (assert) behind the page.",
         "interactive": "*This part of the page is interactive: see it on the [web page]({url}).*",
@@ -50,7 +50,7 @@ TEXT = {
                  "请从上到下依次运行（Run All）。",
         "kernel": "# 准备：与页面一致，单元格只显示代码打印的内容（不显示最后一行的值）。",
         "before": "# 准备代码（页面上不显示）：snippets/{snippet} 中在这一节之前运行的代码。",
-        "replay": "# 准备代码（页面上不显示）：从头重新运行 snippets/{snippet}，直到 {section} 一节之前，不显示输出\n"
+        "replay": "# 准备代码（页面上不显示）：从头重新运行 snippets/{snippet}，直到 {section} 一节之前\n"
                   "# （页面展示各节的顺序与文件中的运行顺序不同，或者中间运行过另一个代码片段）。",
         "rest": "# 准备代码（页面上不显示）：snippets/{snippet} 的其余部分，包括支撑本页结论的检查（assert）。",
         "interactive": "*页面上这一部分是交互式的，请在[网页]({url})上查看。*",
@@ -68,7 +68,8 @@ def words(language: str) -> dict:
 
 def notebook_uri(page_uri: str) -> str:
     """Where the notebook of page `page_uri` (relative to the docs folder) lives in the site's files."""
-    return f"{FOLDER}/{posixpath.splitext(page_uri)[0]}.ipynb"
+    stem = posixpath.splitext(page_uri)[0]
+    return f"{FOLDER}/{'introduction' if stem == 'index' else stem}.ipynb"  # "index.ipynb" says nothing once downloaded
 
 
 def has_notebook(directives) -> bool:
@@ -171,13 +172,13 @@ def _section_cells(builder: _Builder, made: RunDirective, state: _Snippet, fresh
         index = next(i for i, chunk in enumerate(chunks) if chunk.name == made.name)
         code = code_in_language(run, run.code(made.name), builder.language)
         if state.done >= index or (state.done >= 0 and not fresh):
-            header = "%%capture\n" + says["replay"].format(snippet=made.snippet, section=made.name)
+            header = says["replay"].format(snippet=made.snippet, section=made.name)
             builder.code(_joined(header, run, chunks[:index], builder.language), "",
                          {**where, "kind": "setup", "replay": True, "chunks": _names(chunks[:index])}, hidden=True)
         elif index > state.done + 1:
             before = chunks[state.done + 1:index]
             builder.code(_joined(says["before"].format(snippet=made.snippet), run, before, builder.language),
-                         _output(run, state.done + 1, index), {**where, "kind": "setup", "chunks": _names(before)}, hidden=True)
+                         "", {**where, "kind": "setup", "chunks": _names(before)}, hidden=True)
     builder.code(code, run.output(made.name), {**where, "kind": "section", "section": made.name})
     state.done = index
 
@@ -189,22 +190,19 @@ def _rest_cell(builder: _Builder, made: RunDirective, state: _Snippet) -> None:
     rest = chunks[state.done + 1:]
     if rest:
         header = words(builder.language)["rest"].format(snippet=made.snippet)
-        builder.code(_joined(header, run, rest, builder.language), _output(run, state.done + 1, len(chunks)),
+        builder.code(_joined(header, run, rest, builder.language), "",
                      {"snippet": made.snippet, "kind": "setup", "chunks": _names(rest)}, hidden=True)
         state.done = len(chunks) - 1
 
 
 def _joined(header: str, run: Run, chunks: list, language: str) -> str:
-    return "\n\n".join([header, *(code_in_language(run, chunk.code, language) for chunk in chunks if chunk.code.strip())])
+    """A setup cell: its output captured, since the page shows none of what this code prints (or shows it elsewhere)."""
+    return "\n\n".join(["%%capture\n" + header, *(code_in_language(run, chunk.code, language) for chunk in chunks if chunk.code.strip())])
 
 
 def _names(chunks: list) -> list[str]:
     """How metadata names chunks: a section by its name, other code by its lines."""
     return [chunk.name or f"lines {chunk.first}-{chunk.last}" for chunk in chunks]
-
-
-def _output(run: Run, start: int, stop: int) -> str:
-    return "".join(section.output for section in run.sections[start:stop])
 
 
 def _figure_markdown(builder: _Builder, made: FigureDirective, run: Run) -> str:
