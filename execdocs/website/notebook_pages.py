@@ -13,39 +13,17 @@ import html as htmlmod
 import json
 import posixpath
 import re
-from dataclasses import dataclass
 
 from mkdocs.utils import get_relative_url
 
 from execdocs.engine.config import Config
+from execdocs.website.notebook_links import Links
 from execdocs.website.notebooks import FOLDER, build_notebook, has_notebook, notebook_json, notebook_uri, words
 
 JUPYTER_PLUGIN = "mkdocs-jupyter"
 
 
 # --- The seam into the MkDocs build -----------------------------------------------------------
-
-@dataclass
-class Links:
-    """Turns a link of a page into the absolute URL of its target on the site (a notebook travels alone)."""
-
-    site_url: str  # this language's site, ending in /
-    page_uri: str
-    urls: dict  # src_uri of every page -> its URL
-    site_name: str = ""
-
-    def __call__(self, target: str) -> str:
-        page_url = self.site_url + self.urls.get(self.page_uri, "")
-        if not target:
-            return page_url
-        if target.startswith("#"):
-            return page_url + target
-        if re.match(r"^[a-z][a-z0-9+.-]*:|^/", target, re.I):
-            return target
-        path, hash_, fragment = target.partition("#")
-        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(self.page_uri), path))
-        return self.site_url + self.urls.get(resolved, resolved) + hash_ + fragment
-
 
 def add_notebooks(site: Config, files, config, found: dict, runs: dict) -> dict[str, str]:
     """Write each chapter's notebook beside the build's cache and add it to the site; page src_uri -> notebook src_uri."""

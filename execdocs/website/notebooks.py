@@ -300,3 +300,21 @@ def _without_html_blocks(lines: list[str], note: str) -> list[str]:
 
 def _links(line: str, links) -> str:
     return LINK.sub(lambda m: f"[{m['text']}]({links(m['target'])})", line)
+
+
+def page_notebooks(site: Config, runs: dict[Path, Run], language: str, site_url: str = "https://example.org/") -> dict[str, dict]:
+    """Every chapter's notebook of one language, as the build makes it (directory URLs): page src_uri -> notebook."""
+    from mkdocs.utils.meta import get_data
+
+    from execdocs.website.notebook_links import Links
+
+    docs = site.docs_dir / language
+    pages = sorted(path.relative_to(docs).as_posix() for path in docs.rglob("*.md"))
+    urls = {page: "" if page == "index.md" else posixpath.splitext(page)[0].removesuffix("/index") + "/" for page in pages}
+    made = {}
+    for page in pages:
+        path = docs / page
+        text, _ = get_data(path.read_text(encoding="utf-8"))
+        if has_notebook(find_directives(site, text, path)):
+            made[page] = build_notebook(site, text, path, runs, language, Links(site_url, page, urls))
+    return made
