@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import tokenize
 import sys
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from execdocs.engine.directives import RunDirective, find_directives
-from execdocs.website.notebooks import notebook_json, page_notebooks
+from execdocs.website.notebooks import notebook_json, notebook_uri, page_notebooks
 
 KERNEL_TIMEOUT = 600  # seconds per cell: the machine may be busy
 
@@ -97,12 +98,12 @@ def _execute(path: Path) -> list[str]:
 
 
 def behaviour(notebook: dict) -> tuple:
-    """What running a notebook depends on: its code cells without comments, and the outputs they must print."""
-    def code(source: str) -> str:
+    """What running a notebook depends on: its code cells' tokens without comments and blank lines, and what they must print."""
+    def code(source: str) -> tuple:
         lines = source.splitlines(keepends=True)
-        magic = [line for line in lines[:1] if line.startswith("%%")]  # a cell magic is not Python
+        magic = tuple(line for line in lines[:1] if line.startswith("%%"))  # a cell magic is not Python
         tokens = tokenize.generate_tokens(io.StringIO("".join(lines[len(magic):])).readline)
-        return "".join(magic) + tokenize.untokenize((t.type, t.string) for t in tokens if t.type != tokenize.COMMENT)
+        return magic + tuple((t.type, t.string) for t in tokens if t.type not in (tokenize.COMMENT, tokenize.NL))
     return tuple((code(cell["source"]), stream_text(cell)) for cell in notebook["cells"] if cell["cell_type"] == "code")
 
 
@@ -124,3 +125,38 @@ def test_notebooks_run_top_to_bottom_with_the_page_outputs(notebooks, tmp_path):
     with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:  # each kernel imports torch (~3 s)
         problems = [problem for found in pool.map(_execute, paths) for problem in found]
     assert not problems, "\n\n".join(problems)
+
+
+def _page_dir(site: Path, language: str, page: str) -> Path:
+    stem = page.removesuffix(".md").removesuffix("index").rstrip("/")
+    return site / language / stem if stem else site / language
+
+
+def test_chapters_link_their_notebook(built_site, notebooks):
+    """Assert each built chapter links its notebook page and its .ipynb, both built, the file showing the page's sections."""
+    site, _ = built_site
+    problems = []
+    for (language, page), notebook in notebooks.items():
+        folder = _page_dir(site, language, page)
+        html = (folder / "index.html").read_text(encoding="utf-8")
+        links = {kind: re.search(rf'href="([^"]+)"[^>]*data-notebook-{kind}', html) for kind in ("download", "view")}
+        if not all(links.values()):
+            problems.append(f"{language}/{page}: no {' and no '.join(k for k, v in links.items() if not v)} link")
+            continue
+        download = (folder / links["download"][1]).resolve()
+        view = (folder / links["view"][1] / "index.html").resolve()
+        if not download.is_file() or not view.is_file():
+            problems.append(f"{language}/{page}: {links} lead to no built file")
+        elif shown_sections(json.loads(download.read_text(encoding="utf-8"))) != shown_sections(notebook):
+            problems.append(f"{language}/{page}: the downloadable notebook shows other sections than the page")
+    assert not problems, "\n".join(problems)
+
+
+def test_notebook_pages_are_in_search(built_site, notebooks):
+    """Assert the search index of each language lists every notebook page."""
+    site, _ = built_site
+    for language in {language for language, _ in notebooks}:
+        index = json.loads((site / language / "search" / "search_index.json").read_text(encoding="utf-8"))
+        locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+        expected = {notebook_uri(page).removesuffix(".ipynb") + "/" for lang, page in notebooks if lang == language}
+        assert expected <= locations, f"{language}: not in search: {sorted(expected - locations)}"

@@ -30,6 +30,8 @@ def add_notebooks(site: Config, files, config, found: dict, runs: dict) -> dict[
     from mkdocs.structure.files import File
     from mkdocs.utils.meta import get_data
 
+    if JUPYTER_PLUGIN not in config.plugins:  # turned off (EXECDOCS_NOTEBOOKS=false): no notebooks, no links to them
+        return {}
     language = config.theme["language"]
     folder = site.cache_dir / "notebooks" / language
     urls = {file.src_uri: file.url for file in files.documentation_pages()}
@@ -129,6 +131,10 @@ def fit_notebook_html(html: str, page, config) -> str:
         return f'<details class="execdocs-setup"><summary>{summary}</summary>{block}</details>' if next(kinds, None) == "setup" else block
 
     html = _DROPPED.sub("", html)
+    for cell in cells:  # a figure is a file of the site already: the page links it instead of carrying it (page weight)
+        for name, data in cell.get("attachments", {}).items():
+            target = get_relative_url(f"assets/figures/{name}", page.url)  # named as figure_uri() names it
+            html = html.replace(f"data:image/svg+xml;base64,{data['image/svg+xml']}", target)
     html = _CODE.sub(code, html)
     html = _OUTPUT.sub(lambda m: f'{m[1]}<div class="language-text highlight execdocs-output"><pre><code>{m[2]}</code></pre></div>', html)
     html = _MARKDOWN_CELL.sub(lambda m: m[1] + _arithmatex(m[2]) + m[3], html)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from execdocs.engine.client import Run
 from execdocs.engine.config import Config
-from execdocs.engine.directives import FigureDirective, RunDirective, code_in_language, find_directives
+from execdocs.engine.directives import FigureDirective, RunDirective, code_in_language, figure_uri, find_directives
 from execdocs.engine.markdown import outside_fences
 
 FOLDER = "notebooks"  # notebooks are served under <language>/notebooks/<page>
@@ -208,7 +208,7 @@ def _names(chunks: list) -> list[str]:
 def _figure_markdown(builder: _Builder, made: FigureDirective, run: Run) -> str:
     """The figure as an image attached to the notebook (a downloaded notebook has no site beside it), with its caption."""
     figure = run.figures(made.name)[0]
-    name = f"{figure['sha256'][:20]}.svg"
+    name = posixpath.basename(figure_uri(figure))  # the site serves the same file there (notebook pages link it)
     builder.attachments[name] = {"image/svg+xml": base64.b64encode(figure["svg"].encode()).decode()}
     alt = re.sub(r"([\\\[\]])", r"\\\1", " ".join(made.args[1].split()))
     return f"![{alt}](attachment:{name})\n\n*{made.args[2]}*"
