@@ -81,7 +81,8 @@ def download_uri(file) -> str:
 
 
 def on_notebook_markdown(markdown: str, page, config) -> str:
-    """A notebook page's "edit" link opens the chapter's source: the notebook is made from it."""
+    """A notebook page's "edit" link opens the chapter's source; in search it ranks below its chapter (which it repeats)."""
+    page.meta.setdefault("search", {}).setdefault("boost", 0.1)
     if page.edit_url:
         page.edit_url = page.edit_url.replace(page.file.src_uri, chapter_uri(page.file.src_uri))
     return markdown
@@ -105,8 +106,9 @@ def on_page_content(html: str, page, config, files, notebooks: dict) -> str:
 
 
 # What nbconvert's page brings that this site has already, or must not load: its styles (JupyterLab's, 0.6 MB, light
-# only), MathJax 2 and mermaid from a CDN, its own copy buttons (Material adds the site's to every code block).
-_DROPPED = re.compile(r"<style\b.*?</style>|<script\b.*?</script>|<!--.*?-->"
+# only), MathJax 2 and mermaid from a CDN, its own copy buttons (Material adds the site's to every code block), and
+# cell ids such as "cell-id=cell-1", which Material's copy buttons would turn into selectors that match nothing.
+_DROPPED = re.compile(r"<style\b.*?</style>|<script\b.*?</script>|<!--.*?-->| id=\"cell-id=[^\"]*\""
                       r'|<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>'
                       r'|<div class="clipboard-copy-txt" id="cell-\d+">.*?</div>', re.S)
 _CODE = re.compile(r'<div class="highlight-ipynb hl-python[^"]*"><pre><span></span>(.*?)</pre></div>', re.S)
@@ -127,8 +129,11 @@ def fit_notebook_html(html: str, page, config) -> str:
     summary = SETUP_SUMMARY.get(config.theme["language"], SETUP_SUMMARY["en"])
 
     def code(match) -> str:
-        block = f'<div class="language-python highlight"><pre><span></span><code>{match[1]}</code></pre></div>'
-        return f'<details class="execdocs-setup"><summary>{summary}</summary>{block}</details>' if next(kinds, None) == "setup" else block
+        if next(kinds, None) != "setup":
+            return f'<div class="language-python highlight"><pre><span></span><code>{match[1]}</code></pre></div>'
+        plain = re.sub(r"</?span\b[^>]*>", "", match[1])  # folded setup code, uncoloured: half the weight of a long page
+        return (f'<details class="execdocs-setup"><summary>{summary}</summary>'
+                f'<div class="language-python highlight"><pre><span></span><code>{plain}</code></pre></div></details>')
 
     html = _DROPPED.sub("", html)
     for cell in cells:  # a figure is a file of the site already: the page links it instead of carrying it (page weight)
@@ -141,7 +146,14 @@ def fit_notebook_html(html: str, page, config) -> str:
     anchors = iter(_anchors(page.toc))  # the ids the table of contents links to, in page order
     html = _HEADING.sub(lambda m: _heading(m, next(anchors, None)), html)
     site = re.escape(config.site_url)
-    return re.sub(rf'href="{site}([^"]*)"', lambda m: f'href="{get_relative_url(m[1] or "./", page.url)}"', html)
+    html = re.sub(rf'href="{site}([^"]*)"', lambda m: f'href="{get_relative_url(m[1] or "./", page.url)}"', html)
+    html = html.replace("<img ", '<img loading="lazy" ')  # as the chapter's figures: fetched when scrolled to
+    # Page weight: JupyterLab's empty collapser elements and blank lines go. Search finds the notebook by its first cell
+    # (title and link to the chapter): indexing all of it would index each chapter twice and double the search index.
+    html = re.sub(r'<div class="jp-Collapser[^"]*">\s*</div>\s*', "", html)
+    html = re.sub(r"\n\s*\n", "\n", html)
+    first = html.find('<div class="jp-Cell ', html.find('<div class="jp-Cell ') + 1)
+    return html[:first] + re.sub(r'<div class="jp-Cell ', '<div data-search-exclude class="jp-Cell ', html[first:]) if first > 0 else html
 
 
 def _anchors(toc) -> list[str]:
