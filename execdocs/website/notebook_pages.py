@@ -97,10 +97,11 @@ def on_page_content(html: str, page, config, files, notebooks: dict) -> str:
         return html
     file = files.get_file_from_path(notebook)
     says = words(config.theme["language"])
-    buttons = (f'<p class="execdocs-notebook">'
+    buttons = (f'<div class="execdocs-notebook">'
                f'<a class="md-button md-button--primary" href="{get_relative_url(download_uri(file), page.url)}" download '
                f'title="{htmlmod.escape(says["download_title"])}" data-notebook-download>{says["download"]}</a> '
-               f'<a class="md-button" href="{get_relative_url(file.url, page.url)}" data-notebook-view>{says["view"]}</a></p>')
+               f'<a class="md-button" href="{get_relative_url(file.url, page.url)}" data-notebook-view>{says["view"]}</a></div>')
+    # a <div>, not a <p>: the page's description is its first paragraph (hooks/page_description.py)
     head, found, rest = html.partition("</h1>")
     return head + found + buttons + rest if found else buttons + html
 
