@@ -50,6 +50,10 @@ class Run:
             return whole_code(self.source)
         return next(c.code for c in _chunks(self.display, self.source) if c.name == section)
 
+    def chunks(self) -> list:
+        """The snippet's chunks (named sections and the code between them), one per entry of `sections`."""
+        return _chunks(self.display, self.source)
+
     def figures(self, section: str | None = None) -> list[dict]:
         """The figures one named section (or the whole file) drew."""
         return [figure for s in self.sections if section is None or s.name == section for figure in s.figures]

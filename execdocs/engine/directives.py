@@ -206,8 +206,25 @@ class FigureDirective(RunDirective):
 
 def shown_code(run: Run, section: str | None, language: str) -> str:
     """A section's code (or the whole file's) as a page in `language` shows it: comments in that language."""
+    return code_in_language(run, run.code(section), language)
+
+
+def code_in_language(run: Run, code: str, language: str) -> str:
+    """Code of a snippet (the whole file, a section or any chunk of it) with its comments in `language`.
+
+    The one place pages and notebooks take code from: the whole source is translated
+    (comments.py), then cut into the same chunks, so line breaks and sections stay as in the file.
+    """
     translated = translated_source(run.path, run.display, run.source, language)
-    return run.code(section) if translated == run.source else dataclasses.replace(run, source=translated).code(section)
+    if translated == run.source:
+        return code
+    other = dataclasses.replace(run, source=translated)
+    if code == run.code(None):
+        return other.code(None)
+    for mine, theirs in zip(run.chunks(), other.chunks()):
+        if mine.code == code:
+            return theirs.code
+    raise SnippetError(run.display, None, "code to translate that is not a chunk of this snippet")
 
 
 def figure_uri(figure: dict) -> str:

@@ -13,12 +13,14 @@ import threading
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 from execdocs.engine.client import WorkerProcess, shared_engine
 from execdocs.engine.config import Config, ConfigError
 from execdocs.engine.directives import check_runs, figure_uri, find_directives, render
 from execdocs.engine.errors import SnippetError
+from execdocs.website import notebook_pages
 from execdocs.website.checks import page_problems
 from execdocs.website.math_render import shared_renderer
 
@@ -34,6 +36,13 @@ def _config() -> Config:
         raise PluginError(str(error)) from None
 
 
+def on_config(config):
+    """Give mkdocs-jupyter its settings for this site (see notebook_pages)."""
+    notebook_pages.configure(_config(), config)
+    return config
+
+
+@event_priority(50)  # before mkdocs-jupyter's on_files, which must see the notebooks added here
 def on_files(files, config):
     """Check every page, collect its directives, run their snippets in one batch, add their figures."""
     site = _config()
@@ -54,12 +63,15 @@ def on_files(files, config):
         raise PluginError(str(error)) from None
     _state.update(runs=runs)
     _add_figures(runs, files, config)
+    _state.update(notebooks=notebook_pages.add_notebooks(site, files, config, found, runs))
     return files
 
 
 def on_page_markdown(markdown, page, config, files):
     """Replace the directives with code, output and quoted values (already checked in on_files)."""
     site = _config()
+    if notebook_pages.is_notebook(page):
+        return notebook_pages.on_notebook_markdown(markdown, page, config)
     page_path = Path(config.docs_dir) / page.file.src_uri
     try:  # found again: offsets in `markdown` (front matter removed) differ from those in the file
         directives = find_directives(site, markdown, page_path)
@@ -69,6 +81,11 @@ def on_page_markdown(markdown, page, config, files):
         return render(markdown, directives, _state["runs"], config.theme["language"], Path(config.docs_dir))
     except SnippetError as error:
         raise PluginError(str(error)) from None
+
+
+def on_page_content(html, page, config, files):
+    """Link a chapter to its notebook; make a notebook page use the site's math and links."""
+    return notebook_pages.on_page_content(html, page, config, files, _state.get("notebooks", {}))
 
 
 def on_post_page(output, page, config):

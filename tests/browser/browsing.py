@@ -17,6 +17,8 @@ from pathlib import Path
 from chromium import find_chromium
 
 from execdocs.engine.config import Config
+from execdocs.engine.directives import find_directives
+from execdocs.website.notebooks import has_notebook, notebook_uri
 
 DOCS_DIR, LANGUAGES = Config().docs_dir, Config().languages
 
@@ -65,18 +67,25 @@ class SitePage:
         """The URL path the page is served at, e.g. /en/information/entropy/ or /zh/404.html."""
         if self.source == NOT_FOUND:
             return f"/{self.language}/{NOT_FOUND}"
-        stem = self.source.removesuffix(".md").removesuffix("index").removesuffix("/")
+        stem = self.source.removesuffix(".md").removesuffix(".ipynb").removesuffix("index").removesuffix("/")
         return f"/{self.language}/{stem}/" if stem else f"/{self.language}/"
 
     @property
     def doc(self) -> Path | None:
         """The Markdown source, or None for the 404 page (MkDocs makes it)."""
-        return None if self.source == NOT_FOUND else DOCS_DIR / self.language / self.source
+        return None if self.source == NOT_FOUND or self.is_notebook else DOCS_DIR / self.language / self.source
+
+    @property
+    def is_notebook(self) -> bool:
+        """Whether this is a chapter's notebook page (made at build time, no source under docs/)."""
+        return self.source.endswith(".ipynb")
 
     @property
     def name(self) -> str:
         """How messages and test ids name the page: its source file, docs/en/information/entropy.md."""
-        return f"404 page ({self.path})" if self.source == NOT_FOUND else f"docs/{self.language}/{self.source}"
+        if self.source == NOT_FOUND:
+            return f"404 page ({self.path})"
+        return f"notebook page {self.path}" if self.is_notebook else f"docs/{self.language}/{self.source}"
 
     @property
     def id(self) -> str:
@@ -92,9 +101,17 @@ def sources(language: str) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.md"))
 
 
+def notebook_sources(language: str) -> list[str]:
+    """The notebook pages of one language, as the build names them: one per page that shows a snippet section."""
+    config = Config()
+    chapters = [source for source in sources(language)
+                if has_notebook(find_directives(config, (DOCS_DIR / language / source).read_text(encoding="utf-8"), DOCS_DIR / language / source))]
+    return [notebook_uri(source) for source in chapters]
+
+
 def site_pages(*, not_found: bool = True) -> list[SitePage]:
-    """Every page of both languages, from docs/<language>/**/*.md, plus each language's 404 page."""
-    pages = [SitePage(language, source) for language in LANGUAGES for source in sources(language)]
+    """Every page of both languages, from docs/<language>/**/*.md, each chapter's notebook page, and each language's 404 page."""
+    pages = [SitePage(language, source) for language in LANGUAGES for source in sources(language) + notebook_sources(language)]
     if not_found:
         pages += [SitePage(language, NOT_FOUND) for language in LANGUAGES]
     return pages
