@@ -53,7 +53,7 @@ HAZARDS = r'''
     # --8<-- [end:megabytes]
 '''
 SECTIONS = ("markup", "colours", "controls", "long_line", "raw_bytes", "surrogate", "megabytes")
-OUTPUT_BLOCK = re.compile(r'<div class="execdocs-output[^"]*">.*?<code>(.*?)</code>', re.S)
+OUTPUT_BLOCK = re.compile(r'<div class="execdocs-output[^"]*"[^>]*>.*?<code>(.*?)</code>', re.S)
 TAG = re.compile(r"<[^>]+>")
 
 

@@ -15,7 +15,7 @@ from execdocs.engine.directives import find_directives
 CONFIG = Config()
 LANGUAGES = CONFIG.languages
 
-OUTPUT_BLOCK = re.compile(r'<div class="execdocs-output[^"]*">.*?<code>(.*?)</code>', re.S)
+OUTPUT_BLOCK = re.compile(r'<div class="execdocs-output[^"]*"[^>]*>.*?<code>(.*?)</code>', re.S)
 TAG = re.compile(r"<[^>]+>")
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
 
