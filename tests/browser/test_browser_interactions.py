@@ -185,6 +185,13 @@ def test_palette_toggle_on_the_404_page(not_found):
 # ---------------------------------------------------------------------------
 
 
+def test_axe_finds_nothing_serious_in_code_blocks(content):
+    """Assert axe-core, code blocks included, finds nothing serious in the light scheme (other pages leave code out)."""
+    content.require_page()
+    found = serious(run_axe(content.page))
+    assert not found, f"{content.site_page.name} ({content.site_page.path}), axe-core:\n  " + "\n  ".join(describe(found, "in the light scheme"))
+
+
 def test_axe_finds_nothing_serious_in_the_dark_scheme(content):
     """Assert axe-core's colour rules (contrast, links told apart from text) find nothing serious in the dark scheme.
 
