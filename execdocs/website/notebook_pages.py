@@ -1,10 +1,10 @@
 """The MkDocs side of the chapter notebooks: add them to the build, link each chapter to its notebook, fit the notebook pages to the site.
 
 mkdocs-jupyter renders each notebook as a page of the site (never executing it). Its nbconvert
-output keeps math as `$...$` inside the notebook's HTML, while the site's MathJax typesets only
+output keeps math as `$...$` inside the notebook's HTML, while the site typesets (at build time) only
 `.arithmatex` elements (mkdocs-jupyter issue 227): math is wrapped here as arithmatex wraps it.
 Its template also loads MathJax 2 and mermaid from a CDN; those scripts are removed, since the
-site serves its own MathJax and works offline.
+site typesets its math when it is built (math_render.py) and works offline.
 """
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ def _heading(match, anchor: str | None) -> str:
 
 
 def _arithmatex(html: str) -> str:
-    """Math in rendered Markdown wrapped in the elements the site's MathJax typesets."""
+    """Math in rendered Markdown wrapped in the elements the site typesets (math_render.py)."""
     parts = _SKIP.split(html)
     out = []
     for index, part in enumerate(parts):

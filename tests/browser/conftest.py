@@ -109,7 +109,7 @@ class Visit:
     page_errors: list[str] = field(default_factory=list)
     status: int | None = None
     load_problem: str = ""  # why the page did not load, if it did not
-    math_problem: str = ""  # why MathJax did not finish, if it did not
+    math_problem: str = ""  # why the page was not ready (it loads MathJax, or its fonts never loaded)
     started: float = 0.0
     seconds: float = 0.0
     _finished: bool = False
@@ -190,7 +190,7 @@ class Visitor:
                 try:
                     visit.math_problem = visit.page.evaluate(WAIT_FOR_MATH, MATH_TIMEOUT_MS)
                 except Exception as error:  # noqa: BLE001
-                    visit.math_problem = f"could not wait for MathJax: {error}"
+                    visit.math_problem = f"could not wait for the page's fonts: {error}"
         visit.seconds = time.perf_counter() - visit.started
 
 
@@ -201,7 +201,7 @@ def _console_text(message) -> str:
 
 
 def _default_ahead() -> int:
-    """Pages to start early: 1 from 2 CPUs on, 2 from 4 (page loads are CPU-bound: MathJax, Material)."""
+    """Pages to start early: 1 from 2 CPUs on, 2 from 4 (page loads are CPU-bound: Material's scripts, layout)."""
     cpus = os.cpu_count() or 1
     return 0 if cpus < 2 else 1 if cpus < 4 else 2
 
@@ -287,7 +287,7 @@ def pytest_terminal_summary(terminalreporter, config):
     if report.weights:
         header = f"{'page':44} " + " ".join(f"{kind:>8}" for kind in (*WEIGHT_KINDS, "total")) + f" {'load s':>7}"
         write("Page weight: kB a first-time visitor downloads (1 kB = 1000 bytes); load s: from the first request")
-        write("until MathJax is done (pages start loading early, while the previous page is tested: times overlap).")
+        write("until its fonts are ready (pages start loading early, while the previous page is tested: times overlap).")
         write(header)
         for page_id in sorted(report.weights):
             sizes = report.weights[page_id]

@@ -4,7 +4,7 @@
 
 Builds the site first (execdocs.website.build.build, into a temporary folder) unless --site names a
 built one (the folder holding en/, zh/ and index.html). Serves it on 127.0.0.1, opens each page
-in Chromium, waits for MathJax, and writes <out>/light/<language>/<page>.png (1280 px wide);
+in Chromium, waits for its fonts, and writes <out>/light/<language>/<page>.png (1280 px wide);
 --dark adds <out>/dark/... (the slate scheme), --phone adds <out>/phone/... (390x844).
 The default folder, screenshots/ at the repository root, is ignored by git.
 """

@@ -1,7 +1,7 @@
 """Every page of both languages, loaded in Chromium as a first-time visitor would, and checked for what one load shows.
 
 Each page is loaded once (the `visit` fixture; pytest runs all tests of one page, then the next)
-and then checked: nothing but localhost is requested and nothing fails, MathJax typesets every
+and then checked: nothing but localhost is requested and nothing fails, every formula is typeset (at build time), every
 formula, each copy button targets its own code block and snippet blocks show the engine's
 sections, both colour schemes look right and keep text, formulas and code readable, every link and
 anchor resolves, the page stays within its weight budget, axe-core finds no serious WCAG 2.2 A/AA
@@ -122,7 +122,7 @@ FORMULA = re.compile(r'<(?:span|div)\b[^>]*\bclass="(?:[^"]*\s)?arithmatex(?:\s[
 DELIMITERS = ("\\(", "\\)", "\\[", "\\]", "$$")
 
 
-def test_mathjax_typesets_every_formula(visit, fetch):
+def test_every_formula_is_typeset(visit, fetch):
     """Assert one rendered formula per .arithmatex in the served HTML, no TeX left in the text, no blank glyph."""
     visit.require_page()
     served = fetch(visit.url)
@@ -130,7 +130,7 @@ def test_mathjax_typesets_every_formula(visit, fetch):
     state = visit.page.evaluate(MATH_STATE_JS)
     problems = [visit.math_problem] if visit.math_problem else []
     if state["containers"] != expected:
-        problems.append(f"MathJax rendered {state['containers']} formulas (mjx-container), the served HTML has {expected} (.arithmatex)")
+        problems.append(f"{state['containers']} typeset formulas (mjx-container), the served HTML has {expected} (.arithmatex)")
     if state["untypeset"]:
         problems.append("formulas left as TeX: " + "; ".join(state["untypeset"][:5]))
     if state["errors"]:

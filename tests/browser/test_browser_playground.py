@@ -112,7 +112,7 @@ def _display(loaded: Loaded) -> dict:
 
 @pytest.fixture(scope="module", params=PAGES, ids=[page.id for page in PAGES])
 def loaded(request, browser, site_url):
-    """The page in a fresh context, MathJax done, the widget's first display recorded."""
+    """The page in a fresh context, its fonts ready, the widget's first display recorded."""
     site_page = request.param
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     # Generous: the machine may be busy (a page load took over 10 s on 2 shared cores)
