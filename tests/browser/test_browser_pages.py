@@ -1,8 +1,8 @@
 """Every page of both languages, loaded in Chromium as a first-time visitor would, and checked for what one load shows.
 
 Each page is loaded once (the `visit` fixture; pytest runs all tests of one page, then the next)
-and then checked: nothing but localhost is requested and nothing fails, every formula is typeset (at build time), every
-formula, each copy button targets its own code block and snippet blocks show the engine's
+and then checked: nothing but localhost is requested and nothing fails, every formula is typeset
+(at build time), each copy button targets its own code block and snippet blocks show the engine's
 sections, both colour schemes look right and keep text, formulas and code readable, every link and
 anchor resolves, the page stays within its weight budget, axe-core finds no serious WCAG 2.2 A/AA
 violation, a phone-sized viewport does not scroll sideways, and the language
