@@ -82,7 +82,7 @@ def test_the_search_index_loads_when_search_is_first_used(browser, site_url, lan
     page.wait_for_function(SEARCH_READY_JS, timeout=20_000)
     assert len(fetched) == 1
     body = fetched[0].response().body().decode("utf-8")
-    assert "\\u" not in body and "交叉熵" in body, "the Chinese index is not plain UTF-8"
+    assert "交叉熵" in body and "\\u4ea4" not in body, "the Chinese index is not plain UTF-8 (交 escaped as \\u4ea4)"
     context.close()
 
 
