@@ -97,8 +97,10 @@ def test_search_by_keyboard_opens_a_result(tab, site_url, language, query, sourc
     tab.wait_for_function(SEARCH_READY_JS, timeout=20_000)  # the index loads once the field has the focus
     problem = focus_problem(tab)
     assert not problem, f"/{language}/: the search field: {problem}"
-    # focus_problem moved the focus away and back: Material closes the search on blur and opens it on focus, a moment later.
-    tab.wait_for_function("() => document.activeElement.matches('input.md-search__input') && document.getElementById('__search').checked", timeout=5000)
+    # focus_problem moved the focus away and back: Material closes the search on blur and opens it on
+    # focus, a moment later (later still while the index it has just fetched is being built).
+    tab.locator("input.md-search__input").focus()
+    tab.wait_for_function("() => document.activeElement.matches('input.md-search__input') && document.getElementById('__search').checked", timeout=15_000)
     tab.keyboard.type(query)
     tab.keyboard.press("End")  # Material reads the field on keyup; typing Chinese inserts text without one
     tab.locator(".md-search-result__item").first.wait_for(timeout=15_000)
