@@ -89,24 +89,31 @@ def test_the_search_index_loads_when_search_is_first_used(browser, site_url, lan
 
 
 @pytest.mark.parametrize(("language", "query", "source"), SEARCHES[1::2], ids=[f"{language}-{source}" for language, _, source in SEARCHES[1::2]])
-def test_search_by_keyboard_opens_a_result(tab, site_url, language, query, source):
+def test_search_by_keyboard_opens_a_result(browser, site_url, language, query, source):
     """Assert Tab reaches the search field with a visible focus, and typing, ArrowDown and Enter open a result."""
-    response = tab.goto(f"{site_url}/{language}/")
-    assert response is not None and response.status == 200, f"/{language}/ answers {response.status if response else 'nothing'}"
-    assert tab_to(tab, "input.md-search__input"), f"/{language}/: Tab never reaches the search field"
-    tab.wait_for_function(SEARCH_READY_JS, timeout=20_000)  # the index loads once the field has the focus
-    problem = focus_problem(tab)
-    assert not problem, f"/{language}/: the search field: {problem}"
-    # focus_problem moved the focus away and back: Material closes the search on blur and opens it on
-    # focus, a moment later (later still while the index it has just fetched is being built).
-    tab.locator("input.md-search__input").focus()
-    tab.wait_for_function("() => document.activeElement.matches('input.md-search__input') && document.getElementById('__search').checked", timeout=15_000)
-    tab.keyboard.type(query)
-    tab.keyboard.press("End")  # Material reads the field on keyup; typing Chinese inserts text without one
-    tab.locator(".md-search-result__item").first.wait_for(timeout=15_000)
-    tab.keyboard.press("ArrowDown")
-    chosen = tab.evaluate("document.activeElement.href || ''")
-    assert chosen, f"/{language}/: ArrowDown in the search field does not focus the first result"
-    with tab.expect_navigation(wait_until="commit", timeout=10_000):
-        tab.keyboard.press("Enter")
-    assert urllib.parse.urlsplit(tab.url).path == urllib.parse.urlsplit(chosen).path, f"/{language}/: Enter on the result {chosen} opened {tab.url}"
+    # A page of its own: the module's shared tab keeps the search state the earlier tests left.
+    context = browser.new_context()
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    try:
+        response = tab.goto(f"{site_url}/{language}/")
+        assert response is not None and response.status == 200, f"/{language}/ answers {response.status if response else 'nothing'}"
+        assert tab_to(tab, "input.md-search__input"), f"/{language}/: Tab never reaches the search field"
+        tab.wait_for_function(SEARCH_READY_JS, timeout=20_000)  # the index loads once the field has the focus
+        problem = focus_problem(tab)
+        assert not problem, f"/{language}/: the search field: {problem}"
+        # focus_problem moved the focus away and back: Material closes the search on blur and opens it on
+        # focus, a moment later (later still while the index it has just fetched is being built).
+        tab.locator("input.md-search__input").focus()
+        tab.wait_for_function("() => document.activeElement.matches('input.md-search__input') && document.getElementById('__search').checked", timeout=15_000)
+        tab.keyboard.type(query)
+        tab.keyboard.press("End")  # Material reads the field on keyup; typing Chinese inserts text without one
+        tab.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+        tab.keyboard.press("ArrowDown")
+        chosen = tab.evaluate("document.activeElement.href || ''")
+        assert chosen, f"/{language}/: ArrowDown in the search field does not focus the first result"
+        with tab.expect_navigation(wait_until="commit", timeout=10_000):
+            tab.keyboard.press("Enter")
+        assert urllib.parse.urlsplit(tab.url).path == urllib.parse.urlsplit(chosen).path, f"/{language}/: Enter on the result {chosen} opened {tab.url}"
+    finally:
+        context.close()
