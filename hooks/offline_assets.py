@@ -32,7 +32,7 @@ def on_config(config):
 
 def on_files(files, config):
     if _offline(config):
-        shim = Path(config.config_file_path).parent / SHIM
+        shim = Path(config.config_file_path).resolve().parent / SHIM
         if not shim.is_file():
             raise PluginError(f"{shim} is missing: run `npm ci` (package.json pins iframe-worker)")
         files.append(File.generated(config, SITE_PATH, abs_src_path=str(shim)))

@@ -20,6 +20,10 @@ _MATH_DELIMITERS = re.compile(r"\\[()\[\]]")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 
 
+class _Found(Exception):
+    """Raised by the parser at the end of the first paragraph: the rest of the page need not be parsed."""
+
+
 class _FirstParagraph(HTMLParser):
     """Collects the text of the first <p> that is not nested in another element (admonitions, tabs...)."""
 
@@ -43,6 +47,7 @@ class _FirstParagraph(HTMLParser):
         self.depth -= 1
         if self.inside and self.depth == 0:
             self.inside, self.done = False, True
+            raise _Found
 
     def handle_data(self, data):
         if self.inside:
@@ -51,10 +56,18 @@ class _FirstParagraph(HTMLParser):
 
 def first_paragraph(content: str, math_text=None) -> str:
     """The plain text of the first top-level paragraph of a page's HTML ('' if none); `math_text(tex)` reads a formula."""
-    if math_text is not None:
-        content = FORMULA.sub(lambda match: html.escape(math_text(html.unescape(match["tex"]))), content)
     parser = _FirstParagraph()
-    parser.feed(content)
+    try:
+        parser.feed(content)
+    except _Found:  # read the formulas of the paragraph found, and only of it
+        line, column = parser.getpos()
+        end = sum(len(text) for text in content.splitlines(keepends=True)[: line - 1]) + column
+        if math_text is not None and FORMULA.search(content, 0, end):
+            parser = _FirstParagraph()
+            try:
+                parser.feed(FORMULA.sub(lambda match: html.escape(math_text(html.unescape(match["tex"]))), content[:end]) + "</p>")
+            except _Found:
+                pass
     text = _MATH_DELIMITERS.sub("", "".join(parser.parts))
     return " ".join(text.split())
 
@@ -70,7 +83,8 @@ def shorten(text: str, limit: int = MAX_CHARS) -> str:
 
 
 def on_page_content(content, page, config, files):
-    if not page.meta.get("description"):
+    # A notebook page has no top-level paragraph (mkdocs-jupyter nests every cell): it keeps the site's description.
+    if not page.meta.get("description") and not page.file.src_uri.endswith(".ipynb"):
         description = shorten(first_paragraph(content, shared_renderer(Config.from_env()).text))
         if description:
             page.meta["description"] = html.escape(description)

@@ -30,6 +30,6 @@ def on_config(config):
     config.site_url = f"{root}{language}/"
     repository = config.extra.get("repository")
     if repository:
-        docs = Path(config.docs_dir).relative_to(Path(config.config_file_path).parent).as_posix()
+        docs = Path(config.docs_dir).relative_to(Path(config.config_file_path).resolve().parent).as_posix()
         config.edit_uri = f"{repository.rstrip('/')}/edit/{config.extra.get('branch', 'main')}/{docs}/"
     return config

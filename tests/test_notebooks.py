@@ -160,3 +160,15 @@ def test_notebook_pages_are_in_search(built_site, notebooks):
         locations = {doc["location"].split("#")[0] for doc in index["docs"]}
         expected = {notebook_uri(page).removesuffix(".ipynb") + "/" for lang, page in notebooks if lang == language}
         assert expected <= locations, f"{language}: not in search: {sorted(expected - locations)}"
+
+
+def test_search_indexes_a_notebook_by_its_first_cell_only(built_site, notebooks):
+    """Assert no code or output of a notebook page is in the search index: its chapter is indexed already, and reading the
+    whole notebook doubled the index and the build's search time (mkdocs_hook._search_reads_first_cell)."""
+    site, _ = built_site
+    for language in {language for language, _ in notebooks}:
+        index = json.loads((site / language / "search" / "search_index.json").read_text(encoding="utf-8"))
+        entries = [doc for doc in index["docs"] if doc["location"].startswith("notebooks/")]
+        assert entries, f"{language}: no notebook page in search"
+        heavy = sorted({doc["location"].split("#")[0] for doc in entries if "<pre>" in doc["text"] or len(doc["text"]) > 600})
+        assert not heavy, f"{language}: search indexes more than the first cell of {heavy}"

@@ -46,3 +46,13 @@ def test_each_language_lives_under_the_root():
         assert config.extra["site_root"] == "https://user.example.io/fork/"
         assert config.extra["link_root"] == "/fork/"
         assert config.edit_uri == f"https://git.example.net/fork/site/edit/main/docs/{language}/"
+
+
+def test_a_relative_config_path_gives_the_same_edit_link(monkeypatch):
+    """Assert `mkdocs build -f mkdocs.yml` (MkDocs keeps that path relative) gives the edit link an absolute one gives;
+    it once ended in a ValueError from Path.relative_to."""
+    monkeypatch.chdir(ROOT)
+    hook = load_hook()
+    config = fake_config("https://user.example.io/", "zh")
+    config.config_file_path = "mkdocs.zh.yml"
+    assert hook.on_config(config).edit_uri == "https://git.example.net/fork/site/edit/main/docs/zh/"

@@ -118,8 +118,13 @@ def translated_source(path: Path, display: str, source: str, language: str) -> s
     catalogue = catalogue_path(path, language)
     if not catalogue.is_file():
         return source
-    shown = _display_of(display, catalogue)
-    return translate(display, source, load_catalogue(catalogue, shown), shown)
+    return _translated(display, source, catalogue.read_bytes(), _display_of(display, catalogue))
+
+
+@lru_cache(maxsize=256)
+def _translated(display: str, source: str, catalogue: bytes, catalogue_display: str) -> str:
+    """translate(), once per snippet source and catalogue bytes: a page shows a snippet in many blocks (errors are not cached)."""
+    return translate(display, source, _parse(catalogue_display, catalogue), catalogue_display)
 
 
 def _display_of(display: str, catalogue: Path) -> str:

@@ -12,8 +12,9 @@ import logging
 import threading
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File
 
 from execdocs.engine.client import WorkerProcess, shared_engine
@@ -67,6 +68,14 @@ def on_files(files, config):
     return files
 
 
+def on_env(env, config, files):
+    """Keep the theme's compiled templates between builds (Jinja checks each template's source before using its copy)."""
+    folder = _config().cache_dir / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    return env
+
+
 def on_page_markdown(markdown, page, config, files):
     """Replace the directives with code, output and quoted values (already checked in on_files)."""
     site = _config()
@@ -86,6 +95,25 @@ def on_page_markdown(markdown, page, config, files):
 def on_page_content(html, page, config, files):
     """Link a chapter to its notebook; make a notebook page use the site's math and links."""
     return notebook_pages.on_page_content(html, page, config, files, _state.get("notebooks", {}))
+
+
+@event_priority(100)  # before Material's search plugin (priority 0) reads the page
+def _search_reads_first_cell(context, page, config, nav):
+    """Search indexes a notebook page by its first cell (title, link to its chapter), which is all it finds there: parsing
+    the whole notebook, as long as its chapter, only to skip it (data-search-exclude) doubled the build's search time."""
+    if notebook_pages.is_notebook(page):
+        page.execdocs_content, page.content = page.content, notebook_pages.searched_part(page.content)
+    return context
+
+
+@event_priority(-100)  # after search, before the template renders the page
+def _template_reads_whole_notebook(context, page, config, nav):
+    if hasattr(page, "execdocs_content"):
+        page.content = page.__dict__.pop("execdocs_content")
+    return context
+
+
+on_page_context = CombinedEvent(_search_reads_first_cell, _template_reads_whole_notebook)
 
 
 def on_post_page(output, page, config):

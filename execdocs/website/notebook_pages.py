@@ -120,6 +120,7 @@ _SKIP = re.compile(r"(<(pre|code)\b.*?</\2>)", re.S)
 # As arithmatex reads them: $$...$$ (display, may span lines) and $...$ (inline: no space inside the dollars, no digit after).
 _DISPLAY = re.compile(r"(?:<p>)?\$\$(.+?)\$\$(?:</p>)?", re.S)
 _INLINE = re.compile(r"(?<![\\$])\$(?!\s)((?:\\.|[^$\\])+?)(?<!\s)\$(?![\d$])")
+_EXCLUDED_CELL = '<div data-search-exclude class="jp-Cell '
 SETUP_SUMMARY = {"en": "Setup code (not shown on the page)", "zh": "准备代码（页面上不显示）"}
 
 
@@ -154,7 +155,13 @@ def fit_notebook_html(html: str, page, config) -> str:
     html = re.sub(r'<div class="jp-Collapser[^"]*">\s*</div>\s*', "", html)
     html = re.sub(r"\n\s*\n", "\n", html)
     first = html.find('<div class="jp-Cell ', html.find('<div class="jp-Cell ') + 1)
-    return html[:first] + re.sub(r'<div class="jp-Cell ', '<div data-search-exclude class="jp-Cell ', html[first:]) if first > 0 else html
+    return html[:first] + html[first:].replace('<div class="jp-Cell ', _EXCLUDED_CELL) if first > 0 else html
+
+
+def searched_part(html: str) -> str:
+    """What search reads of a notebook page: the HTML before the first cell fit_notebook_html() excluded from search."""
+    end = html.find(_EXCLUDED_CELL)
+    return html if end < 0 else html[:end]
 
 
 def _anchors(toc) -> list[str]:
