@@ -21,7 +21,7 @@ from execdocs.engine.client import WorkerProcess, shared_engine
 from execdocs.engine.config import Config, ConfigError
 from execdocs.engine.directives import check_runs, figure_uri, find_directives, render
 from execdocs.engine.errors import SnippetError
-from execdocs.website import notebook_pages
+from execdocs.website import live, notebook_pages
 from execdocs.website.checks import page_problems
 from execdocs.website.math_render import shared_renderer
 
@@ -65,7 +65,13 @@ def on_files(files, config):
     _state.update(runs=runs)
     _add_figures(runs, files, config)
     _state.update(notebooks=notebook_pages.add_notebooks(site, files, config, found, runs))
+    live.mark_changed(files, config, site.root, found, runs)  # under `serve`: which pages a rebuild renders
     return files
+
+
+def on_nav(nav, config, files):
+    live.keep_titles(nav, config)
+    return nav
 
 
 def on_env(env, config, files):
@@ -119,6 +125,7 @@ on_page_context = CombinedEvent(_search_reads_first_cell, _template_reads_whole_
 def on_post_page(output, page, config):
     """Typeset the page's formulas as SVG (math_render.py): visible at first paint, with no script."""
     site = _config()
+    live.rendered(page)
     try:
         return shared_renderer(site).page(output, f"docs/{config.theme['language']}/{page.file.src_uri}")
     except SnippetError as error:
@@ -133,6 +140,7 @@ def on_serve(server, config, builder):
     # Warm the snippet worker now (imports torch: seconds), not when the author first saves a snippet.
     site = _config()
     threading.Thread(target=WorkerProcess.for_config, args=(site, log.info), name="execdocs-warm-worker", daemon=True).start()
+    live.start_serving()  # each rebuild renders only the pages an edit changed (live.py)
     return server
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from functools import lru_cache
 from pathlib import Path
 
 from execdocs.engine.config import Config
@@ -45,13 +46,21 @@ def literals(config: Config, paths) -> set[float]:
     """Every number literal in the code of these snippets (comments and strings do not count)."""
     found = set()
     for path in paths:
-        for token in _tokens(read_source(config, path).text):
-            if token.type == tokenize.NUMBER and not token.string.endswith(("j", "J")):
-                try:
-                    found.add(value_of(token.string) if not token.string.startswith("0x") else float(int(token.string, 16)))
-                except ValueError:
-                    continue
+        found |= _literals_of(read_source(config, path).text)
     return found
+
+
+@lru_cache(maxsize=256)
+def _literals_of(text: str) -> frozenset[float]:
+    """The number literals of one snippet's code: once per text, though every page including the snippet asks."""
+    found = set()
+    for token in _tokens(text):
+        if token.type == tokenize.NUMBER and not token.string.endswith(("j", "J")):
+            try:
+                found.add(value_of(token.string) if not token.string.startswith("0x") else float(int(token.string, 16)))
+            except ValueError:
+                continue
+    return frozenset(found)
 
 
 def _tokens(text: str) -> list[tokenize.TokenInfo]:

@@ -1,0 +1,163 @@
+"""What `mkdocs serve` remembers between rebuilds, so that an edit renders only the pages it changes.
+
+MkDocs rebuilds the whole site on every change it sees: at this site's size, seconds of
+Markdown, highlighting, search indexing and templates for one edited line. Under `serve`
+(never in `mkdocs build` or `python -m execdocs build`) the hook turns every rebuild after the
+first into one of MkDocs' dirty builds, which render only the pages whose Markdown is newer
+than their output, and adds what a dirty build alone gets wrong here:
+
+- a page is rendered again when what it shows from its snippets changed (code, output,
+  values, figures, the comment catalogue of its language), although its Markdown did not;
+- a change every page shows renders every page: a page added, removed or retitled (the nav),
+  the configuration, the theme overrides, the hooks or this package;
+- the pages not rendered keep their titles in the nav of those that are, and their entries in
+  the search index.
+
+State lives in this module, not in a hook file: MkDocs executes its hook files afresh for each
+rebuild, while a package is imported once per process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from execdocs.engine.comments import catalogue_path
+
+# Files whose change shows on every page (besides the nav): config, templates, hooks, the site layer.
+SITE_WIDE = ("mkdocs.yml", "mkdocs.zh.yml", "overrides", "hooks", "execdocs/website")
+DIRTY_WARNING = "A 'dirty' build is being performed"
+
+
+@dataclass
+class Session:
+    serving: bool = False
+    rebuilding: bool = False  # inside a rebuild after the first build of `serve`: a dirty build
+    shown: dict[str, str] = field(default_factory=dict)  # page src_uri -> digest of what it shows from its snippets
+    titles: dict[str, str | None] = field(default_factory=dict)  # page src_uri -> title as rendered
+    heads: dict[str, str | None] = field(default_factory=dict)  # page src_uri -> title as its Markdown gives it
+    site: str = ""  # digest of the site-wide files
+    rendered: set[str] = field(default_factory=set)  # src_uri of the pages rendered by the build in progress
+    search: dict[str, list[dict]] = field(default_factory=dict)  # page URL -> its search entries
+    notebooks: dict[tuple, str] = field(default_factory=dict)  # what a notebook is made from -> its JSON
+    page_urls: dict[str, str] = field(default_factory=dict)  # page src_uri -> URL, for the build in progress
+
+
+SESSION = Session()
+
+
+def start_serving() -> None:
+    """Called once `serve` has built the site: every later build is a rebuild, and dirty."""
+    from mkdocs.commands import serve as serve_command
+
+    SESSION.serving = True
+    full_build = serve_command.build
+    if getattr(full_build, "execdocs_dirty", False):
+        return
+
+    def rebuild(config, *, serve_url=None, dirty=False):
+        SESSION.rebuilding = True
+        try:
+            full_build(config, serve_url=serve_url, dirty=True)
+        finally:
+            SESSION.rebuilding = False
+
+    rebuild.execdocs_dirty = True
+    serve_command.build = rebuild  # the name serve's builder calls at each change
+    logging.getLogger("mkdocs.commands.build").addFilter(lambda record: not record.getMessage().startswith(DIRTY_WARNING))
+
+
+def mark_changed(files, config, root: Path, found: dict, runs: dict) -> None:
+    """Before a rebuild reads the pages: the ones whose snippets changed, or every one after a site-wide change, count as
+    modified for MkDocs' dirty build. On the first build, just remember."""
+    language = config.theme["language"]
+    docs_dir = Path(config.docs_dir)
+    shown = {page.relative_to(docs_dir).as_posix(): shown_digest(directives, runs, language) for page, directives in found.items()}
+    heads = {file.src_uri: _markdown_title(file.content_string) for file in files.documentation_pages() if file.src_uri.endswith(".md")}
+    site = _site_digest(root, sorted(heads))
+    if SESSION.rebuilding:
+        every_page = site != SESSION.site or heads != SESSION.heads
+        for file in files.documentation_pages():
+            if every_page or shown.get(file.src_uri, "") != SESSION.shown.get(file.src_uri, ""):
+                file.is_modified = _always  # an instance attribute: this build's File only
+    SESSION.shown, SESSION.heads, SESSION.site = shown, heads, site
+    SESSION.rendered = set()
+    SESSION.page_urls = {file.src_uri: file.url for file in files.documentation_pages()}
+
+
+def keep_titles(nav, config) -> None:
+    """The pages a dirty build does not read still need their titles in the nav of the pages it renders."""
+    if not SESSION.rebuilding:
+        return
+    for page in nav.pages:
+        if not page.file.is_modified() and page.markdown is None:
+            page.read_source(config)  # the Markdown without rendering it: cheap
+            page._title_from_render = SESSION.titles.get(page.file.src_uri)  # noqa: SLF001 (what render() would set)
+
+
+def rendered(page) -> None:
+    SESSION.rendered.add(page.file.src_uri)
+    SESSION.titles[page.file.src_uri] = page.title
+
+
+def search_docs(docs: list[dict]) -> list[dict]:
+    """The search entries of a build: in a rebuild, those of the pages not rendered are kept from earlier builds."""
+    if not SESSION.serving:
+        return docs
+    page_urls = SESSION.page_urls
+    groups: dict[str, list[dict]] = {}
+    for doc in docs:
+        groups.setdefault(doc["location"].split("#")[0], []).append(doc)
+    if SESSION.rebuilding:
+        rendered_urls = {page_urls[uri] for uri in SESSION.rendered if uri in page_urls}
+        current = set(page_urls.values())
+        kept = {url: entries for url, entries in SESSION.search.items() if url in current and url not in rendered_urls}
+        groups = {**kept, **groups}
+    SESSION.search = groups
+    return [doc for entries in groups.values() for doc in entries]
+
+
+def notebook(key: tuple, make) -> str:
+    """A chapter's notebook JSON, made again only when what it is made from changed (under `serve`)."""
+    if not SESSION.serving:
+        return make()
+    if key not in SESSION.notebooks:
+        SESSION.notebooks = {k: v for k, v in SESSION.notebooks.items() if k[0] != key[0]}
+        SESSION.notebooks[key] = make()
+    return SESSION.notebooks[key]
+
+
+def _always() -> bool:
+    return True
+
+
+def _markdown_title(text: str) -> str | None:
+    for line in text.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return None
+
+
+def shown_digest(directives, runs: dict, language: str) -> str:
+    sha = hashlib.sha256()
+    for path in dict.fromkeys(directive.path for directive in directives):
+        run = runs.get(path)
+        if run is not None:
+            sha.update(repr((str(path), run.source, run.sections, sorted(run.values.items(), key=str))).encode())
+        catalogue = catalogue_path(path, language)
+        if catalogue.is_file():
+            sha.update(catalogue.read_bytes())
+    return sha.hexdigest()
+
+
+def _site_digest(root: Path, pages: list[str]) -> str:
+    sha = hashlib.sha256(repr(pages).encode())
+    for name in SITE_WIDE:
+        path = root / name
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if file.is_file():
+                stat = file.stat()
+                sha.update(f"{file}\0{stat.st_mtime_ns}\0{stat.st_size}\0".encode())
+    return sha.hexdigest()
