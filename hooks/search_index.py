@@ -14,8 +14,6 @@ from pathlib import Path
 
 from material.plugins.search import plugin as material_search
 
-from execdocs.website import live
-
 JIEBA = material_search.jieba  # None if jieba is not installed; its dictionary loads on the first cut
 
 
@@ -28,5 +26,4 @@ def on_post_build(config):
     index = Path(config.site_dir) / "search" / "search_index.json"
     if index.is_file():
         data = json.loads(index.read_text(encoding="utf-8"))
-        data["docs"] = live.search_docs(data["docs"])  # under `serve`, a rebuild keeps the entries of pages it did not render
         index.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")

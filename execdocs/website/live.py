@@ -20,6 +20,7 @@ rebuild, while a package is imported once per process.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,11 +49,12 @@ class Session:
 SESSION = Session()
 
 
-def start_serving() -> None:
+def start_serving(search_index: Path) -> None:
     """Called once `serve` has built the site: every later build is a rebuild, and dirty."""
     from mkdocs.commands import serve as serve_command
 
     SESSION.serving = True
+    merge_search_index(search_index)  # remember the first build's entries
     full_build = serve_command.build
     if getattr(full_build, "execdocs_dirty", False):
         return
@@ -84,7 +86,7 @@ def mark_changed(files, config, root: Path, found: dict, runs: dict) -> None:
                 file.is_modified = _always  # an instance attribute: this build's File only
     SESSION.shown, SESSION.heads, SESSION.site = shown, heads, site
     SESSION.rendered = set()
-    SESSION.page_urls = {file.src_uri: file.url for file in files.documentation_pages()}
+    SESSION.page_urls = {file.src_uri: "" if file.url in (".", "./") else file.url for file in files.documentation_pages()}  # as Page.url
 
 
 def keep_titles(nav, config) -> None:
@@ -102,21 +104,22 @@ def rendered(page) -> None:
     SESSION.titles[page.file.src_uri] = page.title
 
 
-def search_docs(docs: list[dict]) -> list[dict]:
-    """The search entries of a build: in a rebuild, those of the pages not rendered are kept from earlier builds."""
-    if not SESSION.serving:
-        return docs
-    page_urls = SESSION.page_urls
+def merge_search_index(index: Path) -> None:
+    """In a rebuild, the search index MkDocs wrote lists only the pages rendered: add back those of the others."""
+    if not SESSION.serving or not index.is_file():
+        return
+    data = json.loads(index.read_text(encoding="utf-8"))
     groups: dict[str, list[dict]] = {}
-    for doc in docs:
+    for doc in data["docs"]:
         groups.setdefault(doc["location"].split("#")[0], []).append(doc)
     if SESSION.rebuilding:
-        rendered_urls = {page_urls[uri] for uri in SESSION.rendered if uri in page_urls}
-        current = set(page_urls.values())
-        kept = {url: entries for url, entries in SESSION.search.items() if url in current and url not in rendered_urls}
+        rendered_urls = {SESSION.page_urls[uri] for uri in SESSION.rendered if uri in SESSION.page_urls}
+        current = set(SESSION.page_urls.values())
+        kept = {url: docs for url, docs in SESSION.search.items() if url in current and url not in rendered_urls}
         groups = {**kept, **groups}
+        data["docs"] = [doc for docs in groups.values() for doc in docs]
+        index.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
     SESSION.search = groups
-    return [doc for entries in groups.values() for doc in entries]
 
 
 def notebook(key: tuple, make) -> str:

@@ -132,6 +132,10 @@ def on_post_page(output, page, config):
         raise PluginError(str(error)) from None
 
 
+def on_post_build(config):
+    live.merge_search_index(Path(config.site_dir) / "search" / "search_index.json")  # only under `serve` (live.py)
+
+
 def on_serve(server, config, builder):
     """Say how to see the other language: each `mkdocs serve` shows one."""
     language = config.theme["language"]
@@ -140,7 +144,7 @@ def on_serve(server, config, builder):
     # Warm the snippet worker now (imports torch: seconds), not when the author first saves a snippet.
     site = _config()
     threading.Thread(target=WorkerProcess.for_config, args=(site, log.info), name="execdocs-warm-worker", daemon=True).start()
-    live.start_serving()  # each rebuild renders only the pages an edit changed (live.py)
+    live.start_serving(Path(config.site_dir) / "search" / "search_index.json")  # each rebuild renders only the pages an edit changed (live.py)
     return server
 
 
