@@ -132,8 +132,17 @@ def on_post_page(output, page, config):
         raise PluginError(str(error)) from None
 
 
-def on_post_build(config):
+@event_priority(100)  # before mkdocs-jupyter's on_post_build, which evicts the cache entries this build did not use
+def _keep_unrendered_notebooks_cached(config):
+    if live.SESSION.rebuilding:  # a dirty rebuild under `serve` rendered a few notebooks at most: the others stay valid
+        notebook_pages.keep_cache(config)
+
+
+def _merge_search_index(config):
     live.merge_search_index(Path(config.site_dir) / "search" / "search_index.json")  # only under `serve` (live.py)
+
+
+on_post_build = CombinedEvent(_keep_unrendered_notebooks_cached, _merge_search_index)
 
 
 def on_serve(server, config, builder):

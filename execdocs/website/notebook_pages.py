@@ -66,6 +66,13 @@ def configure(site: Config, config) -> None:
         _keep_compiled_templates(site.cache_dir / "jinja-nbconvert")
 
 
+def keep_cache(config) -> None:
+    """Keep mkdocs-jupyter from evicting the cache entries of the notebooks this build did not render."""
+    plugin = config.plugins.get(JUPYTER_PLUGIN)
+    if plugin is not None:
+        plugin.config["cache"] = False  # read again only by its on_post_build, to evict: conversion is over by then
+
+
 def _keep_compiled_templates(folder) -> None:
     """nbconvert compiles its page templates again for every notebook it converts (a new Jinja environment per exporter):
     a third of a second each, paid by every chapter edited under `serve`. Its environments get a bytecode cache, which
