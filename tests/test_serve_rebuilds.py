@@ -25,8 +25,10 @@ from execdocs.website import live
 root, site = Path(sys.argv[1]), Path(sys.argv[2])
 PAGES = {"index.md": site / "index.html", "two.md": site / "two" / "index.html"}
 
-def build():
+def build(first=False):
     config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(site))
+    if first:
+        config.plugins.on_startup(command="serve", dirty=False)
     serve.build(config, serve_url="http://127.0.0.1:8000/")
 
 def edit(relative, old, new):
@@ -42,7 +44,7 @@ def record():
             "html": {page: path.read_text(encoding="utf-8") for page, path in PAGES.items()},
             "search": sorted({doc["location"].split("#")[0] for doc in index["docs"]})}
 
-build()  # the first build of `serve`; then its on_serve event
+build(first=True)  # the first build of `serve` (after its startup event); then its serve event
 config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(site))
 config.plugins.on_serve(type("Server", (), {"watch": lambda *a, **k: None})(), config=config, builder=None)
 steps = {"first": record()}

@@ -44,17 +44,21 @@ class Session:
     search: dict[str, list[dict]] = field(default_factory=dict)  # page URL -> its search entries
     notebooks: dict[tuple, str] = field(default_factory=dict)  # what a notebook is made from -> its JSON
     page_urls: dict[str, str] = field(default_factory=dict)  # page src_uri -> URL, for the build in progress
+    pending: dict = field(default_factory=dict)  # shown, heads and site of the build in progress
 
 
 SESSION = Session()
 
 
-def start_serving(search_index: Path) -> None:
+def start(command: str) -> None:
+    """MkDocs' startup event: a `serve` session remembers its builds from the first one on."""
+    SESSION.serving = command == "serve"
+
+
+def start_rebuilding() -> None:
     """Called once `serve` has built the site: every later build is a rebuild, and dirty."""
     from mkdocs.commands import serve as serve_command
 
-    SESSION.serving = True
-    merge_search_index(search_index)  # remember the first build's entries
     full_build = serve_command.build
     if getattr(full_build, "execdocs_dirty", False):
         return
@@ -74,6 +78,8 @@ def start_serving(search_index: Path) -> None:
 def mark_changed(files, config, root: Path, found: dict, runs: dict) -> None:
     """Before a rebuild reads the pages: the ones whose snippets changed, or every one after a site-wide change, count as
     modified for MkDocs' dirty build. On the first build, just remember."""
+    if not SESSION.serving:
+        return
     language = config.theme["language"]
     docs_dir = Path(config.docs_dir)
     shown = {page.relative_to(docs_dir).as_posix(): shown_digest(directives, runs, language) for page, directives in found.items()}
@@ -84,7 +90,7 @@ def mark_changed(files, config, root: Path, found: dict, runs: dict) -> None:
         for file in files.documentation_pages():
             if every_page or shown.get(file.src_uri, "") != SESSION.shown.get(file.src_uri, ""):
                 file.is_modified = _always  # an instance attribute: this build's File only
-    SESSION.shown, SESSION.heads, SESSION.site = shown, heads, site
+    SESSION.pending = {"shown": shown, "heads": heads, "site": site}  # what this build is made from, once it succeeds
     SESSION.rendered = set()
     SESSION.page_urls = {file.src_uri: "" if file.url in (".", "./") else file.url for file in files.documentation_pages()}  # as Page.url
 
@@ -104,9 +110,20 @@ def rendered(page) -> None:
     SESSION.titles[page.file.src_uri] = page.title
 
 
-def merge_search_index(index: Path) -> None:
+def built(index: Path) -> None:
+    """At the end of a build that succeeded: remember what it was made from (a build that fails is compared with the last
+    one that did not, so that the pages it did not get to are rendered by the next), and complete the search index."""
+    if not SESSION.serving:
+        return
+    for name, value in SESSION.pending.items():
+        setattr(SESSION, name, value)
+    SESSION.pending = {}
+    _merge_search_index(index)
+
+
+def _merge_search_index(index: Path) -> None:
     """In a rebuild, the search index MkDocs wrote lists only the pages rendered: add back those of the others."""
-    if not SESSION.serving or not index.is_file():
+    if not index.is_file():
         return
     data = json.loads(index.read_text(encoding="utf-8"))
     groups: dict[str, list[dict]] = {}

@@ -37,6 +37,10 @@ def _config() -> Config:
         raise PluginError(str(error)) from None
 
 
+def on_startup(command, dirty):
+    live.start(command)  # `serve` or `build`: only serve remembers builds (live.py)
+
+
 def on_config(config):
     """Give mkdocs-jupyter its settings for this site (see notebook_pages)."""
     notebook_pages.configure(_config(), config)
@@ -138,11 +142,11 @@ def _keep_unrendered_notebooks_cached(config):
         notebook_pages.keep_cache(config)
 
 
-def _merge_search_index(config):
-    live.merge_search_index(Path(config.site_dir) / "search" / "search_index.json")  # only under `serve` (live.py)
+def _remember_build(config):
+    live.built(Path(config.site_dir) / "search" / "search_index.json")  # only under `serve` (live.py)
 
 
-on_post_build = CombinedEvent(_keep_unrendered_notebooks_cached, _merge_search_index)
+on_post_build = CombinedEvent(_keep_unrendered_notebooks_cached, _remember_build)
 
 
 def on_serve(server, config, builder):
@@ -153,7 +157,7 @@ def on_serve(server, config, builder):
     # Warm the snippet worker now (imports torch: seconds), not when the author first saves a snippet.
     site = _config()
     threading.Thread(target=WorkerProcess.for_config, args=(site, log.info), name="execdocs-warm-worker", daemon=True).start()
-    live.start_serving(Path(config.site_dir) / "search" / "search_index.json")  # each rebuild renders only the pages an edit changed (live.py)
+    live.start_rebuilding()  # each rebuild renders only the pages an edit changed (live.py)
     return server
 
 
