@@ -118,3 +118,20 @@ def test_search_keeps_the_pages_a_rebuild_did_not_render(steps):
     for step in ("first", "prose", "snippet", "title"):
         assert steps[step]["search"] == ["", "two/"], f"{step}: search lists {steps[step]['search']}"
 
+
+
+def test_serve_looks_for_changes_more_often_than_mkdocs_does(tmp_path):
+    """Assert after the serve event every watched folder, those watched before and after it, is polled at POLL_SECONDS."""
+    from mkdocs.livereload import LiveReloadServer
+
+    from execdocs.website import live
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "snippets").mkdir()
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    server.watch(str(tmp_path / "docs"))  # watched by `serve` before the event
+    live.poll_faster(server)
+    server.watch(str(tmp_path / "snippets"))  # `watch:` of mkdocs.yml, after it
+    intervals = {emitter.timeout for emitter in server.observer.emitters}
+    assert len(server.observer.emitters) == 2 and intervals == {live.POLL_SECONDS}, f"polling intervals: {intervals}"
+    server.server_close()

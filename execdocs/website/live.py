@@ -30,6 +30,7 @@ from execdocs.engine.comments import catalogue_path
 # Files whose change shows on every page (besides the nav): config, templates, hooks, the site layer.
 SITE_WIDE = ("mkdocs.yml", "mkdocs.zh.yml", "overrides", "hooks", "execdocs/website")
 DIRTY_WARNING = "A 'dirty' build is being performed"
+POLL_SECONDS = 0.1  # how often `serve` looks for changed files (MkDocs: 0.5)
 
 
 @dataclass
@@ -73,6 +74,16 @@ def start_rebuilding() -> None:
     rebuild.execdocs_dirty = True
     serve_command.build = rebuild  # the name serve's builder calls at each change
     logging.getLogger("mkdocs.commands.build").addFilter(lambda record: not record.getMessage().startswith(DIRTY_WARNING))
+
+
+def poll_faster(server, seconds: float = POLL_SECONDS) -> None:
+    """MkDocs looks for changed files every 0.5 s (polling, for portability): on average a quarter of a second before a
+    rebuild even starts. The watched folders hold a few hundred files here, so polling five times as often is cheap.
+    (watchdog keeps the interval in each emitter's `_timeout`; if that ever changes, this does nothing.)"""
+    observer = getattr(server, "observer", None)
+    for watcher in (observer, *getattr(observer, "emitters", ())):
+        if hasattr(watcher, "_timeout"):
+            watcher._timeout = seconds  # noqa: SLF001
 
 
 def mark_changed(files, config, root: Path, found: dict, runs: dict) -> None:

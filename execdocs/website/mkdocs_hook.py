@@ -158,6 +158,7 @@ def on_serve(server, config, builder):
     site = _config()
     threading.Thread(target=WorkerProcess.for_config, args=(site, log.info), name="execdocs-warm-worker", daemon=True).start()
     live.start_rebuilding()  # each rebuild renders only the pages an edit changed (live.py)
+    live.poll_faster(server)  # the watches so far (docs, config) and those added after this event (snippets/)
     return server
 
 
