@@ -23,7 +23,8 @@ from mkdocs.commands import serve
 from execdocs.website import live
 
 root, site = Path(sys.argv[1]), Path(sys.argv[2])
-PAGES = {"index.md": site / "index.html", "two.md": site / "two" / "index.html"}
+PAGES = {"index.md": site / "index.html", "two.md": site / "two" / "index.html",
+         "notebook": site / "notebooks" / "introduction" / "index.html"}
 
 def build(first=False):
     config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(site))
@@ -54,8 +55,25 @@ edit("snippets/tiny.py", "p = 0.9", "p = 0.8")
 build(); steps["snippet"] = record()
 edit("docs/en/two.md", "# Page two", "# Second page")
 build(); steps["title"] = record()
+edit("docs/en/index.md", "A true class given", "A true class, once given,")
+build(); steps["chapter"] = record()
+build(); steps["notebook"] = record()  # what the watcher of the notebooks' folder starts
 print(json.dumps({"steps": steps, "serving": live.SESSION.serving}))
 '''
+
+
+# The chapters' notebooks, set up as in the real mkdocs.yml
+NOTEBOOKS_PLUGIN = """plugins:
+  - search
+  - mkdocs-jupyter:
+      execute: false
+      allow_errors: false
+      include_source: true
+      no_prompt: true
+      include: ["notebooks/*.ipynb", "notebooks/*/*.ipynb"]
+      ignore: ["*.md", "*.py"]
+not_in_nav: /notebooks/
+"""
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +94,7 @@ def steps(tmp_path_factory):
     for name in ("mkdocs.yml", "mkdocs.zh.yml"):
         if "nav:" in (tiny.root / name).read_text(encoding="utf-8"):
             tiny.edit(name, "  - index.md\n", "  - index.md\n  - two.md\n")
+    tiny.edit("mkdocs.yml", "plugins:\n  - search\n", NOTEBOOKS_PLUGIN)
     (tiny.root / "session.py").write_text(SESSION_SCRIPT, encoding="utf-8")
     result = tiny.run("session.py", str(tiny.root), str(tiny.root / "served"))
     assert result.returncode == 0, result.output
@@ -109,14 +128,24 @@ def test_a_snippet_edit_renders_the_pages_that_show_it(steps):
 
 def test_a_new_title_renders_every_page(steps):
     """Assert a retitled page appears under its new title in the nav of the page that was not edited."""
-    assert written_again(steps, "title", "snippet") == {"index.md", "two.md"}
+    assert written_again(steps, "title", "snippet") == {"index.md", "two.md", "notebook"}
     assert "Second page" in steps["title"]["html"]["index.md"]
 
 
 def test_search_keeps_the_pages_a_rebuild_did_not_render(steps):
     """Assert after each rebuild the search index still lists both pages."""
-    for step in ("first", "prose", "snippet", "title"):
-        assert steps[step]["search"] == ["", "two/"], f"{step}: search lists {steps[step]['search']}"
+    assert steps["first"]["search"] == ["", "notebooks/introduction/", "two/"]
+    for step in ("prose", "snippet", "title", "chapter", "notebook"):
+        assert steps[step]["search"] == steps["first"]["search"], f"{step}: search lists {steps[step]['search']}"
+
+
+def test_a_chapter_shows_first_then_its_notebook(steps):
+    """Assert a chapter edit renders the chapter alone, and the rebuild its notebook file starts renders the notebook page
+    alone, with the edit."""
+    assert "A true class, once given," in steps["chapter"]["html"]["index.md"]
+    assert written_again(steps, "chapter", "title") == {"index.md"}
+    assert written_again(steps, "notebook", "chapter") == {"notebook"}
+    assert "A true class, once given," in steps["notebook"]["html"]["notebook"]
 
 
 

@@ -46,6 +46,8 @@ class Session:
     notebooks: dict[tuple, str] = field(default_factory=dict)  # what a notebook is made from -> its JSON
     page_urls: dict[str, str] = field(default_factory=dict)  # page src_uri -> URL, for the build in progress
     pending: dict = field(default_factory=dict)  # shown, heads and site of the build in progress
+    forced: set[str] = field(default_factory=set)  # src_uri of the pages this rebuild renders whatever their files say; "*": all
+    deferred: dict[Path, str] = field(default_factory=dict)  # notebook file -> its new JSON, written after the build
 
 
 SESSION = Session()
@@ -87,8 +89,8 @@ def poll_faster(server, seconds: float = POLL_SECONDS) -> None:
 
 
 def mark_changed(files, config, root: Path, found: dict, runs: dict) -> None:
-    """Before a rebuild reads the pages: the ones whose snippets changed, or every one after a site-wide change, count as
-    modified for MkDocs' dirty build. On the first build, just remember."""
+    """In on_files: which pages a rebuild renders although their Markdown did not change (prepare_rebuild marks them):
+    those whose snippets changed, or every one after a site-wide change. On the first build, just remember."""
     if not SESSION.serving:
         return
     language = config.theme["language"]
@@ -96,20 +98,24 @@ def mark_changed(files, config, root: Path, found: dict, runs: dict) -> None:
     shown = {page.relative_to(docs_dir).as_posix(): shown_digest(directives, runs, language) for page, directives in found.items()}
     heads = {file.src_uri: _markdown_title(file.content_string) for file in files.documentation_pages() if file.src_uri.endswith(".md")}
     site = _site_digest(root, sorted(heads))
-    if SESSION.rebuilding:
-        every_page = site != SESSION.site or heads != SESSION.heads
-        for file in files.documentation_pages():
-            if every_page or shown.get(file.src_uri, "") != SESSION.shown.get(file.src_uri, ""):
-                file.is_modified = _always  # an instance attribute: this build's File only
+    every_page = site != SESSION.site or heads != SESSION.heads
+    SESSION.forced = {uri for uri in shown if every_page or shown[uri] != SESSION.shown.get(uri, "")} | ({"*"} if every_page else set())
     SESSION.pending = {"shown": shown, "heads": heads, "site": site}  # what this build is made from, once it succeeds
     SESSION.rendered = set()
-    SESSION.page_urls = {file.src_uri: "" if file.url in (".", "./") else file.url for file in files.documentation_pages()}  # as Page.url
 
 
-def keep_titles(nav, config) -> None:
-    """The pages a dirty build does not read still need their titles in the nav of the pages it renders."""
+def prepare_rebuild(nav, config, files) -> None:
+    """Once every plugin has its files (mkdocs-jupyter turns notebooks into pages in its on_files): in a rebuild, mark the
+    pages to render, and give the pages it does not read their titles for the nav of those it renders."""
+    if not SESSION.serving:
+        return
+    pages = files.documentation_pages()
+    SESSION.page_urls = {file.src_uri: "" if file.url in (".", "./") else file.url for file in pages}  # as Page.url gives it
     if not SESSION.rebuilding:
         return
+    for file in pages:
+        if "*" in SESSION.forced or file.src_uri in SESSION.forced:
+            file.is_modified = _always  # an instance attribute: this build's File only
     for page in nav.pages:
         if not page.file.is_modified() and page.markdown is None:
             page.read_source(config)  # the Markdown without rendering it: cheap
@@ -129,6 +135,9 @@ def built(index: Path) -> None:
     for name, value in SESSION.pending.items():
         setattr(SESSION, name, value)
     SESSION.pending = {}
+    for path, content in SESSION.deferred.items():  # `serve` watches their folder: the next rebuild renders them
+        path.write_text(content, encoding="utf-8")
+    SESSION.deferred = {}
     _merge_search_index(index)
 
 
@@ -148,6 +157,18 @@ def _merge_search_index(index: Path) -> None:
         data["docs"] = [doc for docs in groups.values() for doc in docs]
         index.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
     SESSION.search = groups
+
+
+def defer_notebook(path: Path, content: str) -> bool:
+    """Whether a changed notebook waits for the rebuild after this one (then True: the caller does not write it).
+
+    Converting a notebook to its page (mkdocs-jupyter, nbconvert) takes longer than rendering its chapter. In a rebuild
+    the chapter comes first: the notebook file is written once the build is over, and the change starts the next
+    rebuild, which renders the notebook page alone. The browser reloads twice; the chapter shows a half second sooner."""
+    if not (SESSION.rebuilding and path.is_file()):
+        return False
+    SESSION.deferred[path] = content
+    return True
 
 
 def notebook(key: tuple, make) -> str:

@@ -74,7 +74,7 @@ def on_files(files, config):
 
 
 def on_nav(nav, config, files):
-    live.keep_titles(nav, config)
+    live.prepare_rebuild(nav, config, files)  # under `serve` (live.py)
     return nav
 
 
@@ -159,6 +159,9 @@ def on_serve(server, config, builder):
     threading.Thread(target=WorkerProcess.for_config, args=(site, log.info), name="execdocs-warm-worker", daemon=True).start()
     live.start_rebuilding()  # each rebuild renders only the pages an edit changed (live.py)
     live.poll_faster(server)  # the watches so far (docs, config) and those added after this event (snippets/)
+    notebooks = notebook_pages.notebook_folder(site, config)
+    if notebooks.is_dir():  # a changed notebook is written after the rebuild that changed it, and rendered by the next
+        server.watch(str(notebooks))
     return server
 
 

@@ -13,6 +13,7 @@ import html as htmlmod
 import json
 import posixpath
 import re
+from pathlib import Path
 
 from mkdocs.utils import get_relative_url
 
@@ -34,7 +35,7 @@ def add_notebooks(site: Config, files, config, found: dict, runs: dict) -> dict[
     if JUPYTER_PLUGIN not in config.plugins:  # turned off (EXECDOCS_NOTEBOOKS=false): no notebooks, no links to them
         return {}
     language = config.theme["language"]
-    folder = site.cache_dir / "notebooks" / language
+    folder = notebook_folder(site, config)
     urls = {file.src_uri: file.url for file in files.documentation_pages()}
     made = {}
     for page, directives in found.items():
@@ -49,12 +50,18 @@ def add_notebooks(site: Config, files, config, found: dict, runs: dict) -> dict[
         target = folder / uri
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.is_file() or target.read_text(encoding="utf-8") != content:  # unchanged bytes keep mkdocs-jupyter's cache warm
-            target.write_text(content, encoding="utf-8")
+            if not live.defer_notebook(target, content):  # under `serve`, a changed notebook is rendered by the next rebuild
+                target.write_text(content, encoding="utf-8")
         # A file of its own folder, not File.generated: mkdocs-jupyter's wrapper finds the path only through src_dir.
         # Kept out of the nav by `not_in_nav` in mkdocs.yml (the wrapper hides any inclusion set here).
         files.append(File(uri, src_dir=str(folder), dest_dir=config.site_dir, use_directory_urls=config.use_directory_urls))
         made[src_uri] = uri
     return made
+
+
+def notebook_folder(site: Config, config) -> Path:
+    """Where a language's notebooks are written (`serve` watches it: a notebook written there is rendered)."""
+    return site.cache_dir / "notebooks" / config.theme["language"]
 
 
 def configure(site: Config, config) -> None:
