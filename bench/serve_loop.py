@@ -25,6 +25,8 @@ sys.path.insert(0, str(HERE))
 
 from build_speed import copy_checkout  # noqa: E402 (bench/ is this script's folder)
 
+# Between edits, as an author looks at the page: the rebuild that follows a chapter's (its notebook page) ends meanwhile.
+PAUSE = 2.0
 SNIPPET, PAGE, URL = "snippets/information/entropy.py", "docs/en/information/entropy.md", "information/entropy/"
 
 
@@ -77,9 +79,11 @@ def main() -> None:
                 end = code.index("# --8<-- [end:")  # inside the first section, which the page shows
                 snippet.write_text(code[:end] + f'print("{marker}")\n' + code[end:], encoding="utf-8")
                 timings["snippet edit"].append(wait_for(page_url, marker))
+                time.sleep(PAUSE)
                 prose = f"prose-edit-{number}"
                 page.write_text(page.read_text(encoding="utf-8") + f"\n\n{prose}\n", encoding="utf-8")
                 timings["prose edit"].append(wait_for(page_url, prose))
+                time.sleep(PAUSE)
         finally:
             server.terminate()
             server.wait(timeout=30)
