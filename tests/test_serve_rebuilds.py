@@ -133,7 +133,7 @@ def test_a_new_title_renders_every_page(steps):
 
 
 def test_search_keeps_the_pages_a_rebuild_did_not_render(steps):
-    """Assert after each rebuild the search index still lists both pages."""
+    """Assert after each rebuild the search index still lists every page."""
     assert steps["first"]["search"] == ["", "notebooks/introduction/", "two/"]
     for step in ("prose", "snippet", "title", "chapter", "notebook"):
         assert steps[step]["search"] == steps["first"]["search"], f"{step}: search lists {steps[step]['search']}"

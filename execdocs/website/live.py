@@ -171,10 +171,12 @@ def defer_notebook(path: Path, content: str) -> bool:
     return True
 
 
-def notebook(key: tuple, make) -> str:
-    """A chapter's notebook JSON, made again only when what it is made from changed (under `serve`)."""
+def notebook(made_from, make) -> str:
+    """A chapter's notebook JSON, made again only when what it is made from changed (under `serve`; a build makes each
+    once). `made_from()` names its inputs; it is called only under `serve`, as it digests the page's runs."""
     if not SESSION.serving:
         return make()
+    key = made_from()
     if key not in SESSION.notebooks:
         SESSION.notebooks = {k: v for k, v in SESSION.notebooks.items() if k[0] != key[0]}
         SESSION.notebooks[key] = make()

@@ -44,8 +44,9 @@ def add_notebooks(site: Config, files, config, found: dict, runs: dict) -> dict[
         src_uri = page.relative_to(config.docs_dir).as_posix()
         text, _ = get_data(files.get_file_from_path(src_uri).content_string)
         links = Links(config.site_url, src_uri, urls, config.site_name)
-        made_from = (src_uri, text, live.shown_digest(directives, runs, language), language, tuple(urls.items()), config.site_url)
-        content = live.notebook(made_from, lambda: notebook_json(build_notebook(site, text, page, runs, language, links)))
+        content = live.notebook(
+            lambda: (src_uri, text, live.shown_digest(directives, runs, language), language, tuple(urls.items()), config.site_url),
+            lambda: notebook_json(build_notebook(site, text, page, runs, language, links)))
         uri = notebook_uri(src_uri)
         target = folder / uri
         target.parent.mkdir(parents=True, exist_ok=True)
