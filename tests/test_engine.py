@@ -139,6 +139,22 @@ def test_entry_from_another_toolchain_is_not_served(repo, config, monkeypatch):
     assert not run_one(config, path).cached
 
 
+@pytest.mark.parametrize("layout", ["dist-info", "egg-info"])
+def test_a_package_upgrade_changes_the_toolchain(tmp_path, monkeypatch, layout):
+    """Assert installing another version of a package (a wheel's dist-info, or an egg-info without the version in
+    its name) gives another toolchain, hence another key for every run."""
+    def installed(version: str) -> str:
+        folder = tmp_path / version
+        meta = folder / ("demo_pkg-%s.dist-info/METADATA" % version if layout == "dist-info" else "demo_pkg.egg-info/PKG-INFO")
+        meta.parent.mkdir(parents=True)
+        meta.write_text(f"Metadata-Version: 2.1\nName: demo-pkg\nVersion: {version}\n", encoding="utf-8")
+        with monkeypatch.context() as patched:
+            patched.syspath_prepend(str(folder))
+            return cache_module.toolchain.__wrapped__()["packages"]
+
+    assert installed("1.0") != installed("2.0")
+
+
 def test_scalars_are_collected_as_values(repo, config):
     """Assert module-level numbers, numpy scalars and 0-d tensors become quotable values; arrays do not."""
     path = write(repo, "values.py", """

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 from dataclasses import asdict
 from functools import cache
 from importlib import metadata
@@ -25,13 +26,26 @@ from execdocs.engine.protocol import Result
 ENGINE_SOURCE = ENGINE_PACKAGE / "engine"  # what can change how a snippet runs; the site's own rules cannot
 
 
+# A wheel's metadata folder names the distribution and its version: `torch-2.13.0.dist-info`.
+DIST_INFO = re.compile(r"(?P<name>[^-]+)-(?P<version>[^-]+)\.dist-info")
+
+
 @cache
 def toolchain() -> dict:
     """Everything installed that can change what a snippet prints: Python, the machine, every package's version."""
-    packages = sorted({(dist.metadata["Name"] or "").lower(): dist.version for dist in metadata.distributions()}.items())
+    packages = sorted(set(map(_name_and_version, metadata.distributions())))
     return {"python": platform.python_version(), "machine": platform.machine(),
             "packages": hashlib.sha256(json.dumps(packages).encode()).hexdigest(),
             "numpy": _version("numpy"), "torch": _version("torch")}
+
+
+def _name_and_version(dist: metadata.Distribution) -> tuple[str, str]:
+    """From the folder's name where it says both (parsing every METADATA file took 0.2 s per process), else from the file."""
+    folder = getattr(dist, "_path", None)  # PathDistribution's folder; other finders may have none
+    match = DIST_INFO.fullmatch(folder.name) if isinstance(folder, Path) else None
+    if match:
+        return match["name"].lower(), match["version"]
+    return (dist.metadata["Name"] or "").lower(), dist.version
 
 
 def _version(package: str) -> str | None:

@@ -20,7 +20,7 @@ import urllib.parse
 
 import pytest
 from accessibility import describe, run_axe, serious
-from browsing import LANGUAGE_NAMES, LOCAL_HOSTS, NOT_FOUND, WEIGHT_BUDGET, WEIGHT_BUDGET_NOTES, SitePage, site_pages
+from browsing import LANGUAGE_NAMES, LOCAL_HOSTS, NOT_FOUND, NO_MATH_TOTAL, WEIGHT_BUDGET, WEIGHT_BUDGET_NOTES, SitePage, site_pages
 from page_state import APPLY_SCHEME_JS, CODE_BLOCKS_JS, COPY_BUTTON, block_label, first_difference, normal, scheme_problems
 
 from execdocs.engine.config import Config
@@ -251,16 +251,20 @@ def test_links_and_anchors_resolve(visit, fetch):
 
 # ---------------------------------------------------------------------------
 # Page weight (budget and its reasons: browsing.WEIGHT_BUDGET)
+HAS_MATH_JS = "() => document.querySelector('.arithmatex, mjx-container') !== null"
 # ---------------------------------------------------------------------------
 
 
 def test_page_weight_within_budget(visit, browser_report):
-    """Assert the bytes a first-time visitor downloads, per kind and in total, stay within WEIGHT_BUDGET."""
+    """Assert the bytes a first-time visitor downloads, per kind and in total, stay within WEIGHT_BUDGET (NO_MATH_TOTAL without math)."""
     visit.require_page()
     visit.page.wait_for_load_state("networkidle")  # the search worker fetches the index after the page loads
     weights = visit.weights()
     browser_report.weights[visit.site_page.id] = weights
-    over = [f"{kind}: {weights[kind]:,} bytes > budget {budget:,}" for kind, budget in WEIGHT_BUDGET.items() if weights[kind] > budget]
+    budget = dict(WEIGHT_BUDGET)
+    if not visit.page.evaluate(HAS_MATH_JS):
+        budget["total"] = NO_MATH_TOTAL
+    over = [f"{kind}: {weights[kind]:,} bytes > budget {limit:,}" for kind, limit in budget.items() if weights[kind] > limit]
     largest = sorted(visit.responses, key=lambda r: -r[3])[:5]
     assert not over, (
         f"{visit.site_page.name} ({visit.site_page.path}) is over its weight budget:\n  " + "\n  ".join(over)

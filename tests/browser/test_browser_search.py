@@ -71,17 +71,22 @@ def test_search_finds_the_page(tab, site_url, language, query, source):
 
 
 def test_the_search_index_loads_when_search_is_first_used(browser, site_url, language="zh"):
-    """Assert a page load does not download the search index, and a click in the search box does, once, as plain UTF-8."""
+    """Assert a page load downloads neither the search index nor the search worker, and a click in the search box
+    downloads each once, the index as plain UTF-8."""
     context = browser.new_context()
     page = context.new_page()
     fetched: list = []
-    page.on("requestfinished", lambda request: fetched.append(request) if request.url.endswith("/search/search_index.json") else None)
+    worker: list = []
+    context.on("requestfinished", lambda request: fetched.append(request) if request.url.endswith("/search/search_index.json") else None)
+    context.on("request", lambda request: worker.append(request.url) if "/workers/search." in request.url else None)
     page.goto(f"{site_url}/{language}/", wait_until="load")
     page.wait_for_timeout(500)
     assert not fetched, "the search index is downloaded with the page, before anyone searches"
+    assert not worker, f"the search worker is downloaded with the page, before anyone searches: {worker}"
     toggle = page.locator("label.md-header__button[for=__search]")
     (toggle if toggle.is_visible() else page.locator("input.md-search__input")).click()
     page.wait_for_function(SEARCH_READY_JS, timeout=20_000)
+    assert len(worker) == 1, f"the search worker was requested {len(worker)} times once search was used"
     assert len(fetched) == 1
     body = fetched[0].response().body().decode("utf-8")
     escaped = re.findall(r"\\u[4-9][0-9a-f]{3}", body)  # a Chinese character written as \uXXXX
