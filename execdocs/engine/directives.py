@@ -240,8 +240,9 @@ def as_plain_text(text: str) -> str:
     return "".join(c if c.isalnum() or c == " " else f"&#{ord(c)};" for c in text)
 
 
-def find_directives(config: Config, text: str, page: Path) -> list[Directive]:
-    """Every directive in the prose of `text`, checked for form and for the snippet and section it names."""
+def find_directives(config: Config, text: str, page: Path, check: bool = True) -> list[Directive]:
+    """Every directive in the prose of `text`, checked for form and (unless this text was checked already) for the
+    snippet and section it names."""
     found = []
     for match in DIRECTIVE.finditer(without_code(text)):
         line = line_of(text, match.start())
@@ -249,7 +250,8 @@ def find_directives(config: Config, text: str, page: Path) -> list[Directive]:
         if kind not in REGISTRY:
             raise config.error(page, line, f"unknown directive '{kind}(...)'; use one of: {', '.join(REGISTRY)}")
         made = REGISTRY[kind].parse(config, _arguments(config, match["args"], page, line), page, line, match.start(), match.end())
-        made.check(config, text)
+        if check:
+            made.check(config, text)
         found.append(made)
     return found
 

@@ -55,13 +55,29 @@ def snippet_files(config: Config) -> list[Path]:
     )
 
 
-def included_snippets(config: Config) -> list[Path]:
+def parsed_page(config: Config, page: Path, memo: dict | None = None) -> tuple[str, list[Directive]]:
+    """A page's text and directives (raises SnippetError if it cannot be read); kept in `memo`, if given, for the
+    later checks of the same build (the build's checks read each page three times otherwise)."""
+    if memo is None:
+        text = read_page(config, page)
+        return text, find_directives(config, text, page)
+    if page not in memo:
+        try:
+            memo[page] = parsed_page(config, page)
+        except SnippetError as error:
+            memo[page] = error
+    if isinstance(memo[page], SnippetError):
+        raise memo[page]
+    return memo[page]
+
+
+def included_snippets(config: Config, memo: dict | None = None) -> list[Path]:
     """Every snippet that some page of either language includes (pages that cannot be read are skipped here)."""
     paths = []
     for language in config.languages:
         for page in page_sources(config, language):
             try:
-                paths += [d.path for d in find_directives(config, read_page(config, page), page)]
+                paths += [d.path for d in parsed_page(config, page, memo)[1]]
             except SnippetError:
                 continue
     return list(dict.fromkeys(paths))
@@ -72,16 +88,15 @@ def page_problems(config: Config, text: str, page: Path, directives: list[Direct
     return check_math(config, text, page) + check_numbers(config, text, page, [directive.path for directive in directives])
 
 
-def site_problems(config: Config) -> list[SnippetError]:
-    """Every problem the build can find without running a snippet, in both languages."""
+def site_problems(config: Config, memo: dict | None = None) -> list[SnippetError]:
+    """Every problem the build can find without running a snippet, in both languages (pages parsed into `memo`)."""
     problems: list[SnippetError] = []
     unread: list[SnippetError] = []  # pages whose directives are broken
     parsed: dict[str, dict[str, tuple[str, list[Directive]]]] = {language: {} for language in config.languages}
     for language in config.languages:
         for page in page_sources(config, language):
             try:
-                text = read_page(config, page)
-                directives = find_directives(config, text, page)
+                text, directives = parsed_page(config, page, memo)
             except SnippetError as error:
                 unread.append(error)
                 continue
@@ -93,13 +108,13 @@ def site_problems(config: Config) -> list[SnippetError]:
     return problems + pair_problems(config, parsed) + orphan_problems(config, parsed)
 
 
-def run_problems(config: Config, runs: dict) -> list[SnippetError]:
+def run_problems(config: Config, runs: dict, memo: dict | None = None) -> list[SnippetError]:
     """What only the runs show: directives their run cannot satisfy, and figures drawn that no page of a language shows."""
     problems = []
     shown: dict[str, set[tuple]] = {language: set() for language in config.languages}
     for language in config.languages:
         for page in page_sources(config, language):
-            directives = find_directives(config, read_page(config, page), page)
+            directives = parsed_page(config, page, memo)[1]
             try:
                 check_runs(config, directives, runs)
             except SnippetError as error:

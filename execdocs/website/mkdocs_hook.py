@@ -21,7 +21,7 @@ from execdocs.engine.client import WorkerProcess, shared_engine
 from execdocs.engine.config import Config, ConfigError
 from execdocs.engine.directives import check_runs, figure_uri, find_directives, render
 from execdocs.engine.errors import SnippetError
-from execdocs.website import live, notebook_pages
+from execdocs.website import handoff, live, notebook_pages
 from execdocs.website.checks import page_problems
 from execdocs.website.math_render import shared_renderer
 
@@ -54,10 +54,14 @@ def on_files(files, config):
     docs_dir = Path(config.docs_dir)
     pages = {docs_dir / file.src_uri: file for file in files.documentation_pages()}
     runs, found = {}, {}
+    checked = handoff.checked_pages()  # under `execdocs build`: waits for its checks and runs, then skips what they covered
     try:
         for page, file in pages.items():
             text = file.content_string
-            found[page] = find_directives(site, text, page)
+            covered = checked.get(site.display_path(page)) == handoff.digest(text)
+            found[page] = find_directives(site, text, page, check=not covered)
+            if covered:
+                continue
             for problem in page_problems(site, text, page, found[page]):
                 log.warning(str(problem))  # the page can still be shown (`mkdocs serve`); --strict makes it fatal
         engine = shared_engine(site)
@@ -92,8 +96,8 @@ def on_page_markdown(markdown, page, config, files):
     if notebook_pages.is_notebook(page):
         return notebook_pages.on_notebook_markdown(markdown, page, config)
     page_path = Path(config.docs_dir) / page.file.src_uri
-    try:  # found again: offsets in `markdown` (front matter removed) differ from those in the file
-        directives = find_directives(site, markdown, page_path)
+    try:  # found again (checked in on_files): offsets in `markdown` (front matter removed) differ from those in the file
+        directives = find_directives(site, markdown, page_path, check=False)
         missing = [d for d in directives if d.path not in _state["runs"]]
         if missing:
             raise site.error(page_path, missing[0].line, "this directive was not seen when the snippets ran; build again")
