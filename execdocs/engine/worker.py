@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from execdocs.engine import child
+from execdocs.engine.figures import warm_up
 from execdocs.engine.guard import changes, isolate
 from execdocs.engine.protocol import Problem, Reply, Request, Result, dumps_request, loads_request
 
@@ -70,6 +71,7 @@ def main() -> None:
     if fork:
         for module in settings["preload"]:
             importlib.import_module(module)
+        warm_up()  # what every figure loads, loaded once for all the forked runs
     if sys.platform == "linux":  # orphans of a run come back to the worker, which ends them
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     home = Path(tempfile.mkdtemp(prefix="execdocs-worker-"))
