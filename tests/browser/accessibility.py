@@ -6,6 +6,7 @@ they have loaded; the site never serves it. Kept free of pytest so that a script
 
 from __future__ import annotations
 
+import json
 from functools import cache
 
 from execdocs.engine.config import Config
@@ -57,6 +58,27 @@ def run_axe(page, rules: list[str] | None = None, without_code: bool = False) ->
     # it, and axe's target-size rule then reports that control as obscured (a test scrolled it there).
     page.evaluate("() => window.scrollTo(0, 0)")
     return page.evaluate(RUN_AXE_JS, [WCAG_TAGS, EXTRA_RULES, rules, [CODE_BLOCKS] if without_code else []])
+
+
+def audit_on_load_script() -> str:
+    """An init script: axe itself, and an audit the page starts once it has loaded and its load handlers have run, as
+    run_axe(page, without_code=True) would; its violations are the promise `window.__execdocsAudit`. A page audits
+    itself while the tests look at the page before it: two pages' work on two cores instead of one after the other."""
+    arguments = json.dumps([WCAG_TAGS, EXTRA_RULES, None, [CODE_BLOCKS]])
+    return axe_source() + f"""
+;window.__execdocsAudit = new Promise((resolve) => {{
+  const run = {RUN_AXE_JS};
+  addEventListener("load", () => setTimeout(async () => {{
+    try {{
+      await document.fonts.ready;
+      await new Promise((next) => setTimeout(next, 0));  // what waited for the fonts (accessibility.js) has run
+      window.scrollTo(0, 0);
+      resolve(await run({arguments}));
+    }} catch (error) {{
+      resolve({{error: String(error)}});
+    }}
+  }}, 0), {{once: true}});
+}});"""
 
 
 def serious(violations: list[dict]) -> list[dict]:

@@ -26,6 +26,7 @@ import pytest
 from browsing import (
     MATH_TIMEOUT_MS, WAIT_FOR_MATH, WEIGHT_BUDGET, WEIGHT_KINDS, SitePage, launch_chromium, playwright_chromium, serve, weight_kind,
 )
+from accessibility import audit_on_load_script
 from chromium import ChromiumNotFound, find_chromium
 from playwright.sync_api import sync_playwright
 
@@ -112,6 +113,9 @@ class Visit:
     math_problem: str = ""  # why the page was not ready (it loads MathJax, or its fonts never loaded)
     started: float = 0.0
     seconds: float = 0.0
+    audited: bool = False  # the page runs axe on itself once loaded (Visitor.visit(..., audit=True))
+    axe: list[dict] | None = None  # that audit's violations
+    axe_problem: str = ""  # why there are none to look at
     _finished: bool = False
 
     def weights(self) -> dict[str, int]:
@@ -140,12 +144,13 @@ class Visitor:
         self.ahead = ahead
         self.started: dict[SitePage, Visit] = {}
 
-    def visit(self, site_page: SitePage, upcoming: list[SitePage]) -> Visit:
-        """The finished visit of `site_page`; starts loading the next `ahead` pages of `upcoming`."""
-        visit = self.started.pop(site_page, None) or self._start(site_page)
+    def visit(self, site_page: SitePage, upcoming: list[SitePage], audit: bool = False) -> Visit:
+        """The finished visit of `site_page`; starts loading the next `ahead` pages of `upcoming`. With `audit`, each of
+        these pages runs axe on itself once loaded (accessibility.audit_on_load_script), and the visit holds its result."""
+        visit = self.started.pop(site_page, None) or self._start(site_page, audit)
         for following in upcoming[: self.ahead]:
             if following not in self.started:
-                self.started[following] = self._start(following)
+                self.started[following] = self._start(following, audit)
         self._finish(visit)
         return visit
 
@@ -154,10 +159,12 @@ class Visitor:
             visit.close()
         self.started.clear()
 
-    def _start(self, site_page: SitePage) -> Visit:
+    def _start(self, site_page: SitePage, audit: bool) -> Visit:
         context = self.browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+        if audit:
+            context.add_init_script(script=audit_on_load_script())
         page = context.new_page()
-        visit = Visit(site_page, self.site_url + site_page.path, context, page)
+        visit = Visit(site_page, self.site_url + site_page.path, context, page, audited=audit)
 
         def on_response(response):
             request = response.request
@@ -192,6 +199,15 @@ class Visitor:
                 except Exception as error:  # noqa: BLE001
                     visit.math_problem = f"could not wait for the page's fonts: {error}"
         visit.seconds = time.perf_counter() - visit.started
+        if visit.audited and not visit.load_problem:  # before any test touches the page: the audit sees it as loaded
+            try:
+                result = visit.page.evaluate("() => window.__execdocsAudit")
+            except Exception as error:  # noqa: BLE001
+                result = {"error": str(error)}
+            if isinstance(result, list):
+                visit.axe = result
+            else:
+                visit.axe_problem = f"axe could not audit the page: {(result or {}).get('error', 'no audit was started')}"
 
 
 def _console_text(message) -> str:

@@ -19,7 +19,7 @@ import re
 import urllib.parse
 
 import pytest
-from accessibility import describe, run_axe, serious
+from accessibility import describe, serious
 from browsing import LANGUAGE_NAMES, LOCAL_HOSTS, NOT_FOUND, NO_MATH_TOTAL, WEIGHT_BUDGET, WEIGHT_BUDGET_NOTES, SitePage, site_pages
 from page_state import APPLY_SCHEME_JS, CODE_BLOCKS_JS, COPY_BUTTON, block_label, first_difference, normal, scheme_problems
 
@@ -46,7 +46,7 @@ def visit(request, visitor, browser_report):
     """The page, loaded in a fresh context; pytest runs all of a page's tests, then the next page."""
     order = browser_report.visit_order  # the pages the selected tests visit, in run order
     upcoming = order[order.index(request.param) + 1 :] if request.param in order else []
-    visit = visitor.visit(request.param, upcoming)
+    visit = visitor.visit(request.param, upcoming, audit=True)  # axe audits each page while the one before is tested
     browser_report.load_seconds[request.param.id] = visit.seconds
     yield visit
     visit.close()
@@ -280,14 +280,16 @@ def test_page_weight_within_budget(visit, browser_report):
 # Code blocks are left out here: axe's contrast rule looks at every token of every block (1-10 s
 # a page), and their colours are the same CSS on every page, checked by axe in full on the
 # clicked page in both schemes (test_browser_interactions.py) and at phone size
-# (test_browser_mobile.py), and by the 4.5:1 check of syntax colours on every page.
+# (test_browser_mobile.py), and by the 4.5:1 check of syntax colours on every page. Each page
+# runs axe on itself once loaded, before any test touches it, while the page before it is tested.
 # ---------------------------------------------------------------------------
 
 
 def test_axe_finds_nothing_serious(visit):
     """Assert axe-core finds no serious or critical WCAG 2.2 A/AA violation on the page (code blocks aside), in the light scheme."""
     visit.require_page()
-    found = serious(run_axe(visit.page, without_code=True))
+    assert visit.axe is not None, f"{visit.site_page.name} ({visit.site_page.path}): {visit.axe_problem}"
+    found = serious(visit.axe)
     assert not found, f"{visit.site_page.name} ({visit.site_page.path}), axe-core:\n  " + "\n  ".join(describe(found, "in the light scheme"))
 
 
