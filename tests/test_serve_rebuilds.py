@@ -16,7 +16,7 @@ import pytest
 from tests.tiny_site import TinySite, warm_cache
 
 SESSION_SCRIPT = r'''
-import json, sys, time
+import json, logging, sys, time
 from pathlib import Path
 from mkdocs.config import load_config
 from mkdocs.commands import serve
@@ -39,11 +39,18 @@ def edit(relative, old, new):
     assert text.count(old) == 1, (relative, old)
     path.write_text(text.replace(old, new), encoding="utf-8")
 
+warnings = []  # what the hook warned of since the last record (page problems: serve shows the page anyway)
+handler = logging.Handler()
+handler.emit = lambda entry: warnings.append(entry.getMessage()) if entry.levelno >= logging.WARNING else None
+logging.getLogger("mkdocs.plugins.execdocs").addHandler(handler)
+
 def record():
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    said = warnings[:]
+    warnings.clear()
     return {"mtimes": {page: path.stat().st_mtime_ns for page, path in PAGES.items()},
             "html": {page: path.read_text(encoding="utf-8") for page, path in PAGES.items()},
-            "search": sorted({doc["location"].split("#")[0] for doc in index["docs"]})}
+            "search": sorted({doc["location"].split("#")[0] for doc in index["docs"]}), "warnings": said}
 
 build(first=True)  # the first build of `serve` (after its startup event); then its serve event
 config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(site))
@@ -124,6 +131,14 @@ def test_a_snippet_edit_renders_the_pages_that_show_it(steps):
     assert f"loss = {-math.log(0.8):.4f}" in steps["snippet"]["html"]["index.md"]  # what the edited snippet prints
     assert f"{-math.log(0.9):.4f}" not in steps["snippet"]["html"]["index.md"]
     assert written_again(steps, "snippet", "prose") == {"index.md"}
+
+
+def test_a_snippet_edit_checks_the_pages_that_include_it_again(steps):
+    """Assert the page typing 0.9 is warned of once its snippet no longer has 0.9 (pages are checked again only when their
+    text or their snippets changed), and was not before."""
+    assert not steps["first"]["warnings"] and not steps["prose"]["warnings"]
+    assert any("docs/en/index.md" in said and "the number 0.9 is typed" in said for said in steps["snippet"]["warnings"]), \
+        steps["snippet"]["warnings"]
 
 
 def test_a_new_title_renders_every_page(steps):

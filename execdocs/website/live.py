@@ -48,6 +48,7 @@ class Session:
     pending: dict = field(default_factory=dict)  # shown, heads and site of the build in progress
     forced: set[str] = field(default_factory=set)  # src_uri of the pages this rebuild renders whatever their files say; "*": all
     deferred: dict[Path, str] = field(default_factory=dict)  # notebook file -> its new JSON, written after the build
+    checks: dict[tuple, tuple] = field(default_factory=dict)  # (page, its text, its snippets' bytes) -> (directives, problems)
 
 
 SESSION = Session()
@@ -181,6 +182,21 @@ def notebook(made_from, make) -> str:
         SESSION.notebooks = {k: v for k, v in SESSION.notebooks.items() if k[0] != key[0]}
         SESSION.notebooks[key] = make()
     return SESSION.notebooks[key]
+
+
+def checked_page(page: Path, text: str, snippets: list[Path], check) -> tuple[list, list]:
+    """A page's directives and problems, `check()`ed again under `serve` only when its text or the bytes of a snippet it
+    includes (`snippets`, from its directives) changed: an edit checks the pages it touches, not all of them."""
+    if not SESSION.serving:
+        return check()
+    state = tuple((str(path), hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None)
+                  for path in dict.fromkeys(snippets))
+    key = (str(page), hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), state)
+    if key not in SESSION.checks:
+        result = check()  # a SnippetError is raised, never remembered
+        SESSION.checks = {k: v for k, v in SESSION.checks.items() if k[0] != key[0]}
+        SESSION.checks[key] = result
+    return SESSION.checks[key]
 
 
 def _always() -> bool:

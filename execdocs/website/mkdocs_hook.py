@@ -59,10 +59,9 @@ def on_files(files, config):
         for page, file in pages.items():
             text = file.content_string
             covered = checked.get(site.display_path(page)) == handoff.digest(text)
-            found[page] = find_directives(site, text, page, check=not covered)
-            if covered:
-                continue
-            for problem in page_problems(site, text, page, found[page]):
+            snippets = [d.path for d in find_directives(site, text, page, check=False)]
+            found[page], problems = live.checked_page(page, text, snippets, lambda: _check_page(site, page, text, covered))
+            for problem in problems:
                 log.warning(str(problem))  # the page can still be shown (`mkdocs serve`); --strict makes it fatal
         engine = shared_engine(site)
         runs = engine.run(d.path for directives in found.values() for d in directives)
@@ -75,6 +74,12 @@ def on_files(files, config):
     _state.update(notebooks=notebook_pages.add_notebooks(site, files, config, found, runs))
     live.mark_changed(files, config, site.root, found, runs)  # under `serve`: which pages a rebuild renders
     return files
+
+
+def _check_page(site: Config, page: Path, text: str, covered: bool) -> tuple[list, list]:
+    """A page's directives, checked, and its problems; a page `execdocs build` checked already (`covered`) has none."""
+    directives = find_directives(site, text, page, check=not covered)
+    return directives, [] if covered else page_problems(site, text, page, directives)
 
 
 def on_nav(nav, config, files):
