@@ -165,7 +165,8 @@ def test_a_chapter_shows_first_then_its_notebook(steps):
 
 
 def test_serve_looks_for_changes_more_often_than_mkdocs_does(tmp_path):
-    """Assert after the serve event every watched folder, those watched before and after it, is polled at POLL_SECONDS."""
+    """Assert after the serve event every watched folder, those watched before and after it, is polled at POLL_SECONDS,
+    and a change found is built without MkDocs' further wait."""
     from mkdocs.livereload import LiveReloadServer
 
     from execdocs.website import live
@@ -178,4 +179,5 @@ def test_serve_looks_for_changes_more_often_than_mkdocs_does(tmp_path):
     server.watch(str(tmp_path / "snippets"))  # `watch:` of mkdocs.yml, after it
     intervals = {emitter.timeout for emitter in server.observer.emitters}
     assert len(server.observer.emitters) == 2 and intervals == {live.POLL_SECONDS}, f"polling intervals: {intervals}"
+    assert server.build_delay < live.POLL_SECONDS, f"a change waits {server.build_delay} s more before the rebuild"
     server.server_close()

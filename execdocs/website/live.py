@@ -49,6 +49,7 @@ class Session:
     forced: set[str] = field(default_factory=set)  # src_uri of the pages this rebuild renders whatever their files say; "*": all
     deferred: dict[Path, str] = field(default_factory=dict)  # notebook file -> its new JSON, written after the build
     checks: dict[tuple, tuple] = field(default_factory=dict)  # (page, its text, its snippets' bytes) -> (directives, problems)
+    parsed: dict[str, tuple] = field(default_factory=dict)  # page -> (digest of its text, its directives, unchecked)
 
 
 SESSION = Session()
@@ -87,6 +88,10 @@ def poll_faster(server, seconds: float = POLL_SECONDS) -> None:
     for watcher in (observer, *getattr(observer, "emitters", ())):
         if hasattr(watcher, "_timeout"):
             watcher._timeout = seconds  # noqa: SLF001
+    # MkDocs then waits 0.1 s more for further changes before it builds: shorter than its own polling, so one save never
+    # spanned two polls; at the faster polling the wait only delays the build.
+    if hasattr(server, "build_delay"):
+        server.build_delay = 0.0
 
 
 def mark_changed(files, config, root: Path, found: dict, runs: dict) -> None:
@@ -182,6 +187,17 @@ def notebook(made_from, make) -> str:
         SESSION.notebooks = {k: v for k, v in SESSION.notebooks.items() if k[0] != key[0]}
         SESSION.notebooks[key] = make()
     return SESSION.notebooks[key]
+
+
+def parsed_page(page: Path, text: str, parse) -> list:
+    """A page's directives, unchecked: `parse()`d again under `serve` only when its text changed."""
+    if not SESSION.serving:
+        return parse()
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    known = SESSION.parsed.get(str(page))
+    if known is None or known[0] != digest:
+        known = SESSION.parsed[str(page)] = (digest, parse())
+    return known[1]
 
 
 def checked_page(page: Path, text: str, snippets: list[Path], check) -> tuple[list, list]:
