@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from execdocs.engine.comments import catalogue_path
+from execdocs.engine.guard import digest_file
+from execdocs.website.handoff import digest
 
 # Files whose change shows on every page (besides the nav): config, templates, hooks, the site layer.
 SITE_WIDE = ("mkdocs.yml", "mkdocs.zh.yml", "overrides", "hooks", "execdocs/website")
@@ -189,25 +191,18 @@ def notebook(made_from, make) -> str:
     return SESSION.notebooks[key]
 
 
-def parsed_page(page: Path, text: str, parse) -> list:
-    """A page's directives, unchecked: `parse()`d again under `serve` only when its text changed."""
-    if not SESSION.serving:
-        return parse()
-    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    known = SESSION.parsed.get(str(page))
-    if known is None or known[0] != digest:
-        known = SESSION.parsed[str(page)] = (digest, parse())
-    return known[1]
-
-
-def checked_page(page: Path, text: str, snippets: list[Path], check) -> tuple[list, list]:
+def checked_page(page: Path, text: str, parse, check) -> tuple[list, list]:
     """A page's directives and problems, `check()`ed again under `serve` only when its text or the bytes of a snippet it
-    includes (`snippets`, from its directives) changed: an edit checks the pages it touches, not all of them."""
+    includes changed: an edit checks the pages it touches, not all of them. `parse()` gives the page's directives,
+    unchecked (which snippets it includes); it runs only under `serve`, and again only when the text changed."""
     if not SESSION.serving:
         return check()
-    state = tuple((str(path), hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None)
-                  for path in dict.fromkeys(snippets))
-    key = (str(page), hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), state)
+    text_digest = digest(text)
+    known = SESSION.parsed.get(str(page))
+    if known is None or known[0] != text_digest:
+        known = SESSION.parsed[str(page)] = (text_digest, parse())
+    snippets = tuple((str(path), digest_file(path)) for path in dict.fromkeys(d.path for d in known[1]))
+    key = (str(page), text_digest, snippets)
     if key not in SESSION.checks:
         result = check()  # a SnippetError is raised, never remembered
         SESSION.checks = {k: v for k, v in SESSION.checks.items() if k[0] != key[0]}

@@ -59,8 +59,8 @@ def on_files(files, config):
         for page, file in pages.items():
             text = file.content_string
             covered = checked.get(site.display_path(page)) == handoff.digest(text)
-            snippets = [d.path for d in live.parsed_page(page, text, lambda: find_directives(site, text, page, check=False))]
-            found[page], problems = live.checked_page(page, text, snippets, lambda: _check_page(site, page, text, covered))
+            found[page], problems = live.checked_page(page, text, lambda: find_directives(site, text, page, check=False),
+                                                      lambda: _check_page(site, page, text, covered))
             for problem in problems:
                 log.warning(str(problem))  # the page can still be shown (`mkdocs serve`); --strict makes it fatal
         engine = shared_engine(site)
