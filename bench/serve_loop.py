@@ -3,13 +3,16 @@
 Starts `mkdocs serve` (English) in a temporary copy of the checkout, then, several times each,
 edits a snippet (its printed output changes) and a page's prose, and polls the served page
 until the change shows. Prints the median and the range per kind of edit; asserts nothing.
-Run with `make bench` (after the build benchmark) or `python bench/serve_loop.py [--edits N]`.
+Run with `make bench` (after the build benchmark) or `python bench/serve_loop.py [--edits N] [--scale K]`.
+Targets (issue #13): 1 s at today's size; 2 s with `--scale 4`, where the copy holds every chapter
+K times (its pages and snippets copied under new folder names and added to the nav).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -54,13 +57,34 @@ def wait_for(url: str, marker: str, limit: float = 120.0) -> float:
     return time.perf_counter() - started
 
 
+def scale_content(root: Path, times: int) -> None:
+    """Every chapter folder of docs/en and snippets/ copied `times - 1` more times, its pages
+    pointed at their own copies of the snippets, and listed in the nav: `times` times the content."""
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    chapters = sorted(path.name for path in (root / "docs" / "en").iterdir() if path.is_dir())
+    entries = re.findall(r"^  - ((?:%s)/\S+\.md)$" % "|".join(chapters), text, flags=re.M)
+    extra = []
+    for copy in range(2, times + 1):
+        for chapter in chapters:
+            twin = f"{chapter}_{copy}"
+            shutil.copytree(root / "snippets" / chapter, root / "snippets" / twin)
+            shutil.copytree(root / "docs" / "en" / chapter, root / "docs" / "en" / twin)
+            for page in (root / "docs" / "en" / twin).glob("*.md"):
+                page.write_text(page.read_text(encoding="utf-8").replace(f'("{chapter}/', f'("{twin}/'), encoding="utf-8")
+        extra += [f"  - {entry.replace('/', f'_{copy}/', 1)}" for entry in entries]
+    config.write_text(text.rstrip("\n") + "\n" + "\n".join(extra) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edits", type=int, default=5, help="edits of each kind (the median is shown)")
+    parser.add_argument("--scale", type=int, default=1, help="serve K times today's content (target at 4: 2 s)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         root = copy_checkout(scratch / "checkout")
+        scale_content(root, args.scale)
         if (HERE / ".cache" / "execdocs").is_dir():  # a warm cache, as an author has one
             shutil.copytree(HERE / ".cache" / "execdocs", scratch / "cache")
         port = free_port()
@@ -87,10 +111,12 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
-    print(f"mkdocs serve: first page served after  {first:6.2f} s")
+    target = 1 if args.scale == 1 else 2 if args.scale <= 4 else None
+    print(f"mkdocs serve, {args.scale}x today's content: first page served after  {first:6.2f} s")
     for kind, seconds in timings.items():
         print(f"{kind:14} visible after  median {statistics.median(seconds):5.2f} s   "
-              f"(min {min(seconds):.2f}, max {max(seconds):.2f}, {len(seconds)} edits; target <= 1 s)")
+              f"(min {min(seconds):.2f}, max {max(seconds):.2f}, {len(seconds)} edits"
+              + (f"; target <= {target} s)" if target else ")"))
 
 
 if __name__ == "__main__":
