@@ -16,7 +16,7 @@ import pytest
 from tests.tiny_site import TinySite, warm_cache
 
 SESSION_SCRIPT = r'''
-import json, logging, sys, time
+import json, logging, shutil, sys, time
 from pathlib import Path
 from mkdocs.config import load_config
 from mkdocs.commands import serve
@@ -65,6 +65,11 @@ build(); steps["title"] = record()
 edit("docs/en/index.md", "A true class given", "A true class, once given,")
 build(); steps["chapter"] = record()
 build(); steps["notebook"] = record()  # what the watcher of the notebooks' folder starts
+(root / "overrides" / "extra" / "added.css").write_text("p {}", encoding="utf-8")  # a theme file added while serving
+shutil.rmtree(site / "assets")  # the installed theme's files, to be copied again from its listing
+build(); steps["theme"] = record()
+steps["theme"]["theme files"] = sorted(path.relative_to(site).as_posix() for folder in ("extra", "assets/javascripts")
+                                       for path in (site / folder).glob("*.*"))
 print(json.dumps({"steps": steps, "serving": live.SESSION.serving}))
 '''
 
@@ -102,6 +107,8 @@ def steps(tmp_path_factory):
         if "nav:" in (tiny.root / name).read_text(encoding="utf-8"):
             tiny.edit(name, "  - index.md\n", "  - index.md\n  - two.md\n")
     tiny.edit("mkdocs.yml", "plugins:\n  - search\n", NOTEBOOKS_PLUGIN)
+    tiny.edit("mkdocs.yml", "  font: false\n", "  font: false\n  custom_dir: overrides\n")
+    tiny.write("overrides/extra/first.css", "h1 {}")
     (tiny.root / "session.py").write_text(SESSION_SCRIPT, encoding="utf-8")
     result = tiny.run("session.py", str(tiny.root), str(tiny.root / "served"))
     assert result.returncode == 0, result.output
@@ -162,6 +169,13 @@ def test_a_chapter_shows_first_then_its_notebook(steps):
     assert written_again(steps, "notebook", "chapter") == {"notebook"}
     assert "A true class, once given," in steps["notebook"]["html"]["notebook"]
 
+
+def test_a_theme_file_added_while_serving_is_served(steps):
+    """Assert a file added to the project's theme folder is copied by the next rebuild, and the installed theme's files
+    (listed once per session) are still copied."""
+    files = steps["theme"]["theme files"]
+    assert {"extra/first.css", "extra/added.css"} <= set(files), files
+    assert any(name.startswith("assets/javascripts/bundle.") for name in files), files
 
 
 def test_serve_looks_for_changes_more_often_than_mkdocs_does(tmp_path):

@@ -79,7 +79,45 @@ def start_rebuilding() -> None:
 
     rebuild.execdocs_dirty = True
     serve_command.build = rebuild  # the name serve's builder calls at each change
+    _list_installed_theme_once()
     logging.getLogger("mkdocs.commands.build").addFilter(lambda record: not record.getMessage().startswith(DIRTY_WARNING))
+
+
+def _list_installed_theme_once() -> None:
+    """MkDocs lists every file of the theme's folders on each build to find its static files: 14 516 names (Material's
+    icons), 0.15 s of every rebuild. Under `serve`, a folder outside the project (the installed theme) is listed once;
+    the project's own (overrides/) is listed at each build, so a file added there is served."""
+    from mkdocs.structure.files import Files
+
+    add_files = Files.add_files_from_theme
+    if getattr(add_files, "execdocs_remembered", False):
+        return
+    listed: dict[tuple, list[str]] = {}  # (folder, static templates) -> what MkDocs' filter keeps of its files
+
+    class Listing:  # stands in for the theme's environment, of which add_files_from_theme only lists the templates
+        def __init__(self, config):
+            self.config = config
+
+        def list_templates(self, filter_func):
+            from jinja2 import FileSystemLoader
+
+            project = Path(self.config.config_file_path).resolve().parent
+            names: set[str] = set()
+            for folder in self.config.theme.dirs:
+                key = (folder, tuple(self.config.theme.static_templates))
+                kept = listed.get(key)
+                if kept is None:
+                    kept = [name for name in FileSystemLoader(folder).list_templates() if filter_func(name)]
+                    if not Path(folder).resolve().is_relative_to(project):
+                        listed[key] = kept
+                names.update(kept)
+            return sorted(names)
+
+    def add_files_from_theme(self, env, config):
+        return add_files(self, Listing(config), config)
+
+    add_files_from_theme.execdocs_remembered = True
+    Files.add_files_from_theme = add_files_from_theme
 
 
 def poll_faster(server, seconds: float = POLL_SECONDS) -> None:
