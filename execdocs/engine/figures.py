@@ -28,11 +28,111 @@ def warm_up() -> None:
         return
     import matplotlib
 
+    share_math_layouts()
+
     figure = pyplot.figure(figsize=(1, 1))
     figure.gca().set_xlabel(r"text and $x_1 = -\log p$")
     with matplotlib.rc_context(SVG_SETTINGS):
         figure.savefig(io.BytesIO(), format="svg", metadata=SVG_METADATA, bbox_inches="tight")
     pyplot.close(figure)  # numbering starts again at 1: a run's first figure is figure 1, as in `python snippet.py`
+
+
+# Math layouts, shared by every parser of this process: key -> layout. The worker's own are inherited by each run.
+_LAYOUTS: dict[tuple, object] = {}
+# What a run laid out, to lay out again in the worker between runs: (string, dpi, font, antialiased, settings, font files).
+_TO_SHARE: list[tuple] = []
+LAYOUTS_KEPT = 2000  # at most, in the worker
+
+
+def share_math_layouts() -> None:
+    """Lay out each math string once per process, and once per worker for the runs to come. matplotlib keeps its layouts
+    per parser, and each savefig makes new parsers (bbox_inches="tight" draws twice): every label was laid out twice per
+    figure, at 25 ms or more each, in every run. The key holds everything a layout reads: the string, size and font, every
+    `font.*` and `mathtext.*` setting, and how many fonts are known. Without the private method this wraps (another
+    matplotlib), nothing changes."""
+    from matplotlib import mathtext
+
+    layout = getattr(mathtext.MathTextParser, "_parse_cached", None)
+    if layout is None or getattr(layout, "execdocs_shared", False):
+        return
+    uncached = getattr(layout, "__wrapped__", layout)
+
+    def shared(self, s, dpi, prop, antialiased, *rest):
+        key = _layout_key(self._output_type, s, dpi, prop, (antialiased, *rest))  # noqa: SLF001
+        if key not in _LAYOUTS:
+            _LAYOUTS[key] = uncached(self, s, dpi, prop, antialiased, *rest)
+            if self._output_type == "vector" and (prop is None or prop.get_file() is None):  # noqa: SLF001 (SVG, no font file)
+                _TO_SHARE.append((s, dpi, None if prop is None else prop.copy(), antialiased, _settings(), _fonts(_LAYOUTS[key])))
+        return _LAYOUTS[key]
+
+    shared.execdocs_shared = True
+    mathtext.MathTextParser._parse_cached = shared  # noqa: SLF001
+
+
+def _settings() -> dict:
+    import matplotlib
+
+    return {name: value for name, value in matplotlib.rcParams.items() if name.startswith(("font.", "mathtext."))}
+
+
+def _layout_key(output_type: str, s: str, dpi, prop, rest: tuple) -> tuple:
+    from matplotlib import font_manager
+
+    font = None if prop is None else (tuple(prop.get_family()), prop.get_slant(), prop.get_variant(), prop.get_weight(),
+                                      prop.get_stretch(), prop.get_size(), prop.get_file(), prop.get_math_fontfamily())
+    settings = tuple((name, repr(value)) for name, value in _settings().items())
+    return output_type, s, dpi, font, repr(rest), settings, len(font_manager.fontManager.ttflist)
+
+
+def _fonts(layout) -> list[str]:
+    """The font files a vector layout draws its glyphs from."""
+    return sorted({getattr(glyph[0], "fname", "") for glyph in getattr(layout, "glyphs", ())})
+
+
+def layouts_made() -> int:
+    """How many layouts this process has made to share so far (a run's own start after the fork)."""
+    return len(_TO_SHARE)
+
+
+def save_layouts(path, since: int) -> None:
+    """In a run's process: the layouts it made, for the worker to make too (nothing if it made none)."""
+    if len(_TO_SHARE) > since:
+        import pickle
+
+        try:
+            path.write_bytes(pickle.dumps(_TO_SHARE[since:]))
+        except Exception:  # noqa: BLE001 (whatever the run did to pickling or its settings: sharing is optional)
+            pass
+
+
+def load_layouts(path) -> list[tuple]:
+    """In the worker: what a run laid out, from its file (none if it wrote none or the file cannot be read)."""
+    import pickle
+
+    try:
+        return pickle.loads(path.read_bytes()) if path.is_file() else []
+    except Exception:  # noqa: BLE001 (a run's file, whatever its state: learning is optional)
+        return []
+
+
+def learn_layout(made: tuple) -> None:
+    """In the worker, between runs: lay out what a run laid out, under the run's settings, for the runs forked later. Kept
+    only if drawn from the same font files as in the run (a font the run added is not known here)."""
+    if "matplotlib.pyplot" not in sys.modules or len(_LAYOUTS) >= LAYOUTS_KEPT:
+        return
+    import matplotlib
+    from matplotlib import mathtext
+
+    s, dpi, prop, antialiased, settings, fonts = made
+    before = len(_LAYOUTS)
+    try:
+        with matplotlib.rc_context(settings):
+            mathtext.MathTextParser("path").parse(s, dpi, prop, antialiased=antialiased)
+    except Exception:  # noqa: BLE001 (learning is optional: a run lays it out itself)
+        return
+    if len(_LAYOUTS) > before and _fonts(_LAYOUTS[newest := next(reversed(_LAYOUTS))]) != fonts:
+        del _LAYOUTS[newest]
+    del _TO_SHARE[:]  # the worker shares nothing itself
 
 
 def take_figures() -> list[dict]:

@@ -14,6 +14,7 @@ repository.
 from __future__ import annotations
 
 import ctypes
+import gc
 import importlib
 import json
 import os
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from execdocs.engine import child
-from execdocs.engine.figures import warm_up
+from execdocs.engine import figures
 from execdocs.engine.guard import changes, isolate
 from execdocs.engine.protocol import Problem, Reply, Request, Result, dumps_request, loads_request
 
@@ -71,7 +72,10 @@ def main() -> None:
     if fork:
         for module in settings["preload"]:
             importlib.import_module(module)
-        warm_up()  # what every figure loads, loaded once for all the forked runs
+        figures.warm_up()  # what every figure loads, loaded once for all the forked runs
+        # The collector's full passes in a run would walk every object torch made here (a run paid 0.2 s for them,
+        # and copied the pages they touched): what exists before the fork is left out of collection for good.
+        gc.freeze()
     if sys.platform == "linux":  # orphans of a run come back to the worker, which ends them
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     home = Path(tempfile.mkdtemp(prefix="execdocs-worker-"))
@@ -111,6 +115,7 @@ def _serve(requests_in, replies, parallel: int, home: Path, spawn_preload: list[
     running: dict[int, Running] = {}  # pidfd -> run
     pending = b""
     open_input = True
+    layouts: list[tuple] = []  # math the runs laid out, to lay out here when no run waits (figures.py)
     while open_input or queue or running:
         while queue and len(running) < parallel:
             run = _start(queue.pop(0), home) if spawn_preload is None else _spawn(queue.pop(0), home, spawn_preload)
@@ -122,7 +127,13 @@ def _serve(requests_in, replies, parallel: int, home: Path, spawn_preload: list[
             timeout = max(0.0, min(run.deadline for run in running.values()) - time.monotonic())
             if any(run.pidfd is None for run in running.values()):
                 timeout = min(timeout, POLL_SECONDS)
-        for key, _ in selector.select(timeout):
+        elif layouts and not queue:
+            timeout = 0
+        events = selector.select(timeout)
+        if not events and layouts and not queue and not running:
+            figures.learn_layout(layouts.pop(0))
+            gc.freeze()  # what it made, too
+        for key, _ in events:
             if key.data is None:
                 chunk = os.read(key.fd, 65536)
                 if not chunk:
@@ -133,10 +144,10 @@ def _serve(requests_in, replies, parallel: int, home: Path, spawn_preload: list[
                 *lines, pending = pending.split(b"\n")
                 queue.extend(loads_request(line) for line in lines if line.strip())
             else:
-                _finish(selector, running, key.data, replies, timed_out=False)
+                layouts += _finish(selector, running, key.data, replies, timed_out=False)
         for run in [run for run in running.values() if run.process is not None]:
             if run.process.poll() is not None:
-                _finish(selector, running, run, replies, timed_out=False)
+                layouts += _finish(selector, running, run, replies, timed_out=False)
             elif not run.started and (run.folder / "started").exists():
                 run.started, run.deadline = True, time.monotonic() + run.request.limits["timeout"]
         now = time.monotonic()
@@ -175,6 +186,7 @@ def _child(request: Request, folder: Path, mark: str) -> None:
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):  # nothing reaches the protocol pipes; output is captured later
         os.dup2(devnull, fd)
+    layouts_before = figures.layouts_made()
     try:
         isolate(Path(request.root), folder / "layer")  # where it cannot be done, the worker said so once at start
         if sys.platform == "linux":  # RLIMIT_AS is not enforced on macOS: the worker said so at start
@@ -183,13 +195,16 @@ def _child(request: Request, folder: Path, mark: str) -> None:
     except BaseException as error:  # the engine's own failure in this child, reported against the snippet
         outcome = Problem(request.display, None, f"the engine failed while running it: {type(error).__name__}: {error}")
     kind = "result" if isinstance(outcome, Result) else "problem"
+    if kind == "result":
+        figures.save_layouts(folder / "layouts.pickle", layouts_before)
     text = Reply(request.id, **{kind: outcome}).dumps()
     temporary = folder / "reply.tmp"
     temporary.write_text(text, encoding="utf-8")
     temporary.replace(folder / "reply.json")
 
 
-def _finish(selector, running: dict, run: Running, replies, *, timed_out: bool) -> None:
+def _finish(selector, running: dict, run: Running, replies, *, timed_out: bool) -> list[tuple]:
+    """Reply for a run that ended; returns the math layouts it made (figures.py), for the worker to make too."""
     del running[run.pid]
     if run.pidfd is not None:
         selector.unregister(run.pidfd)
@@ -220,8 +235,10 @@ def _finish(selector, running: dict, run: Running, replies, *, timed_out: bool) 
         reply = _problem(request, f"wrote into the repository: {shown}. A snippet must not change files in the repository, "
                                   "by any means (open, torch.save, a child process...); write to a relative path instead (the "
                                   "working directory is a temporary folder). The repository was left as it was")
+    layouts = figures.load_layouts(run.folder / "layouts.pickle") if reply.result is not None and run.process is None else []
     shutil.rmtree(run.folder, ignore_errors=True)
     replies.write(reply.dumps() + "\n")
+    return layouts
 
 
 def _wait_status(process: subprocess.Popen) -> int:
