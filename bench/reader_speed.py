@@ -28,8 +28,16 @@ sys.path.insert(0, str(HERE))
 from browsing import launch_chromium, serve  # noqa: E402
 from build_speed import copy_checkout  # noqa: E402
 
-# The heaviest math pages (gradient is the largest page), a page without math, the home page, the 404 page.
-PAGES = ["en/pytorch/gradient/", "en/cross_entropy/kl_divergence/", "zh/cross_entropy/kl_divergence/", "en/glossary/", "zh/", "en/404.html"]
+# The heaviest math pages (gradient is the largest page), a page without math, the home page, the 404 page, and
+# a floor: a page of one paragraph with the theme's stylesheets and nothing else, written into each built site
+# (what no page of this theme can beat on this machine).
+FLOOR = "en/floor.html"
+PAGES = ["en/pytorch/gradient/", "en/cross_entropy/kl_divergence/", "zh/cross_entropy/kl_divergence/", "en/glossary/", "zh/",
+         "en/404.html", FLOOR]
+FLOOR_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Floor</title>{links}</head>
+<body><p>One paragraph and the theme's stylesheets: the least a page of this theme waits for before it paints its
+largest element. Every page of the site also parses its header, navigation and content, and runs its scripts.</p></body></html>
+"""
 
 # Collected after load: transfer, paint times, and when the math was visible (the startup
 # typeset resolving, for MathJax in the browser; the first paint, for math typeset at build time).
@@ -62,6 +70,13 @@ def build(root: Path, site: Path, cache: Path) -> None:
                             capture_output=True, text=True)
     if result.returncode:
         sys.exit(f"the build of {root} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+
+
+def write_floor(site: Path) -> None:
+    """The floor page, linking the same stylesheets as the site's pages."""
+    sheets = sorted(site.glob("assets/stylesheets/*.min.css")) or sorted(site.glob("en/assets/stylesheets/*.min.css"))
+    links = "".join(f'<link rel="stylesheet" href="/{sheet.relative_to(site).as_posix()}">' for sheet in sheets)
+    (site / FLOOR).write_text(FLOOR_HTML.format(links=links), encoding="utf-8")
 
 
 def export(rev: str, target: Path) -> Path:
@@ -105,6 +120,7 @@ def main() -> None:
         roots = {"before": export(args.before, scratch / "before"), "now": copy_checkout(scratch / "now")}
         for name, root in roots.items():
             build(root, scratch / f"site-{name}", cache)
+            write_floor(scratch / f"site-{name}")
         results: dict[tuple, dict] = {}
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
