@@ -67,12 +67,34 @@ print(json.dumps(out))
 '''
 
 
-@pytest.fixture(scope="module")
-def drawn() -> dict:
-    result = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=300,
+# Two figures whose label has a character no math font has: matplotlib logs it at each layout.
+SAYING_SCRIPT = r'''
+import sys
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from execdocs.engine import figures
+
+if sys.argv[1] == "shared":
+    figures.share_math_layouts()
+for _ in range(2):
+    plt.figure(figsize=(2, 1.5))
+    plt.xlabel("$\u4e2d x$")
+    figures.take_figures()
+print(figures.layouts_made())
+'''
+
+
+def run_script(script: str, *args: str) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT, capture_output=True, text=True, timeout=300,
                             env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg", "HOME": "/tmp"})
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return result
+
+
+@pytest.fixture(scope="module")
+def drawn() -> dict:
+    return json.loads(run_script(SCRIPT).stdout.strip().splitlines()[-1])
 
 
 def test_a_layout_a_run_made_is_learned_and_reused(drawn):
@@ -93,3 +115,11 @@ def test_other_math_settings_never_reuse_a_layout(drawn):
 def test_a_layout_drawn_from_other_font_files_is_not_learned(drawn):
     """Assert the worker keeps a learned layout only if it draws from the font files the run drew from."""
     assert drawn["learned, other fonts"] == 0
+
+
+def test_a_layout_that_says_something_is_never_shared():
+    """Assert a run whose math layout logs a warning prints it as often with shared layouts as without, and shares none."""
+    alone, shared = run_script(SAYING_SCRIPT, "alone"), run_script(SAYING_SCRIPT, "shared")
+    assert "does not have a glyph" in alone.stderr
+    assert shared.stderr == alone.stderr
+    assert shared.stdout.strip() == "0"

@@ -8,6 +8,7 @@ digest, never the SVG itself.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import math
@@ -55,18 +56,51 @@ def share_math_layouts() -> None:
     layout = getattr(mathtext.MathTextParser, "_parse_cached", None)
     if layout is None or getattr(layout, "execdocs_shared", False):
         return
-    uncached = getattr(layout, "__wrapped__", layout)
 
     def shared(self, s, dpi, prop, antialiased, *rest):
         key = _layout_key(self._output_type, s, dpi, prop, (antialiased, *rest))  # noqa: SLF001
-        if key not in _LAYOUTS:
-            _LAYOUTS[key] = uncached(self, s, dpi, prop, antialiased, *rest)
+        if key in _LAYOUTS:
+            return _LAYOUTS[key]
+        hits = _hits(layout)
+        with _noticing() as said:  # a layout that warned or logged is not shared: each run must say it again
+            made = layout(self, s, dpi, prop, antialiased, *rest)
+        if not said and _hits(layout) == hits:  # matplotlib's own cache answering: made earlier, and it may have said something
+            _LAYOUTS[key] = made
             if self._output_type == "vector" and (prop is None or prop.get_file() is None):  # noqa: SLF001 (SVG, no font file)
-                _TO_SHARE.append((s, dpi, None if prop is None else prop.copy(), antialiased, _settings(), _fonts(_LAYOUTS[key])))
-        return _LAYOUTS[key]
+                _TO_SHARE.append((s, dpi, None if prop is None else prop.copy(), antialiased, _settings(), _fonts(made)))
+        return made
 
     shared.execdocs_shared = True
     mathtext.MathTextParser._parse_cached = shared  # noqa: SLF001
+
+
+def _hits(cached) -> int:
+    info = getattr(cached, "cache_info", None)
+    return info().hits if info else 0
+
+
+@contextlib.contextmanager
+def _noticing():
+    """A list that gets whatever warning is shown or log record is handled meanwhile; both still go where they went."""
+    import logging
+    import warnings
+
+    said: list = []
+    show, handle = warnings._showwarnmsg, logging.Logger.callHandlers  # noqa: SLF001
+
+    def shown(message):
+        said.append(message)
+        show(message)
+
+    def handled(logger, record):
+        said.append(record)
+        handle(logger, record)
+
+    warnings._showwarnmsg, logging.Logger.callHandlers = shown, handled  # noqa: SLF001
+    try:
+        yield said
+    finally:
+        warnings._showwarnmsg, logging.Logger.callHandlers = show, handle  # noqa: SLF001
 
 
 def _settings() -> dict:
@@ -125,8 +159,8 @@ def learn_layout(made: tuple) -> None:
 
     s, dpi, prop, antialiased, settings, fonts = made
     before = len(_LAYOUTS)
-    try:
-        with matplotlib.rc_context(settings):
+    try:  # what it might say goes nowhere: the run said nothing, and the build's log is not the place
+        with matplotlib.rc_context(settings), contextlib.redirect_stderr(io.StringIO()):
             mathtext.MathTextParser("path").parse(s, dpi, prop, antialiased=antialiased)
     except Exception:  # noqa: BLE001 (learning is optional: a run lays it out itself)
         return
