@@ -58,7 +58,8 @@ def share_math_layouts() -> None:
         return
 
     def shared(self, s, dpi, prop, antialiased, *rest):
-        key = _layout_key(self._output_type, s, dpi, prop, (antialiased, *rest))  # noqa: SLF001
+        settings = _settings()
+        key = _layout_key(self._output_type, s, dpi, prop, (antialiased, *rest), settings)  # noqa: SLF001
         if key in _LAYOUTS:
             return _LAYOUTS[key]
         hits = _hits(layout)
@@ -67,7 +68,7 @@ def share_math_layouts() -> None:
         if not said and _hits(layout) == hits:  # matplotlib's own cache answering: made earlier, and it may have said something
             _LAYOUTS[key] = made
             if self._output_type == "vector" and (prop is None or prop.get_file() is None):  # noqa: SLF001 (SVG, no font file)
-                _TO_SHARE.append((s, dpi, None if prop is None else prop.copy(), antialiased, _settings(), _fonts(made)))
+                _TO_SHARE.append((s, dpi, None if prop is None else prop.copy(), antialiased, settings, _fonts(made)))
         return made
 
     shared.execdocs_shared = True
@@ -109,13 +110,13 @@ def _settings() -> dict:
     return {name: value for name, value in matplotlib.rcParams.items() if name.startswith(("font.", "mathtext."))}
 
 
-def _layout_key(output_type: str, s: str, dpi, prop, rest: tuple) -> tuple:
+def _layout_key(output_type: str, s: str, dpi, prop, rest: tuple, settings: dict) -> tuple:
     from matplotlib import font_manager
 
     font = None if prop is None else (tuple(prop.get_family()), prop.get_slant(), prop.get_variant(), prop.get_weight(),
                                       prop.get_stretch(), prop.get_size(), prop.get_file(), prop.get_math_fontfamily())
-    settings = tuple((name, repr(value)) for name, value in _settings().items())
-    return output_type, s, dpi, font, repr(rest), settings, len(font_manager.fontManager.ttflist)
+    return (output_type, s, dpi, font, repr(rest), tuple((name, repr(value)) for name, value in settings.items()),
+            len(font_manager.fontManager.ttflist))
 
 
 def _fonts(layout) -> list[str]:
