@@ -15,11 +15,13 @@ without -s) lists each page's weight against the budget, and the time the browse
 from __future__ import annotations
 
 import os
+import re
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pytest
@@ -65,10 +67,18 @@ def browser(request):
         chromium.close()
 
 
+ID_OR_NAME = re.compile(r"""\b(?:id|name)=["']([^"']+)["']""")  # what a #fragment may name
+
+
 @dataclass
 class Fetched:
     status: int
     text: str
+
+    @cached_property
+    def ids(self) -> frozenset[str]:
+        """The id and name attributes of the page: the anchors a link may point at (found once per page, not per link)."""
+        return frozenset(ID_OR_NAME.findall(self.text))
 
 
 @pytest.fixture(scope="session")

@@ -226,7 +226,6 @@ LINKS_JS = """() => {
   const region = %s;
   return [...document.querySelectorAll("a[href]")].map((a) => ({href: a.href, text: a.textContent.replace(/\\s+/g, " ").trim().slice(0, 60), region: region(a)}));
 }""" % REGION_JS
-ID = re.compile(r"""\b(?:id|name)=["']([^"']+)["']""")
 
 
 def test_links_and_anchors_resolve(visit, fetch):
@@ -244,7 +243,7 @@ def test_links_and_anchors_resolve(visit, fetch):
             problems.append(f"{parts.path} answers {target.status} (linked from {where})")
             continue
         anchor = urllib.parse.unquote(parts.fragment)
-        if anchor and anchor not in set(ID.findall(target.text)):
+        if anchor and anchor not in target.ids:
             problems.append(f"{parts.path}#{anchor}: no element with id '{anchor}' there (linked from {where})")
     assert not problems, f"{visit.site_page.name} ({visit.site_page.path}) has broken links:\n  " + "\n  ".join(dict.fromkeys(problems))
 
