@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -29,11 +30,15 @@ from browsing import launch_chromium, serve  # noqa: E402
 from build_speed import copy_checkout  # noqa: E402
 
 # The heaviest math pages (gradient is the largest page), a page without math, the home page, the 404 page, and
-# a floor: a page of one paragraph with the theme's stylesheets and nothing else, written into each built site
-# (what no page of this theme can beat on this machine).
+# two pages written into each built site to show what is left to gain:
+# - a floor: one paragraph with the theme's stylesheets and nothing else (what no page of this theme can beat here);
+# - the shell: the gradient page without its navigation, scripts and formulas, cut after its first paragraph
+#   (what Material's page structure costs before any content of this site).
+HEAVIEST = "en/pytorch/gradient/"
 FLOOR = "en/floor.html"
-PAGES = ["en/pytorch/gradient/", "en/cross_entropy/kl_divergence/", "zh/cross_entropy/kl_divergence/", "en/glossary/", "zh/",
-         "en/404.html", FLOOR]
+SHELL = "en/pytorch/shell/"
+PAGES = [HEAVIEST, "en/cross_entropy/kl_divergence/", "zh/cross_entropy/kl_divergence/", "en/glossary/", "zh/",
+         "en/404.html", SHELL, FLOOR]
 FLOOR_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Floor</title>{links}</head>
 <body><p>One paragraph and the theme's stylesheets: the least a page of this theme waits for before it paints its
 largest element. Every page of the site also parses its header, navigation and content, and runs its scripts.</p></body></html>
@@ -79,6 +84,24 @@ def write_floor(site: Path) -> None:
     (site / FLOOR).write_text(FLOOR_HTML.format(links=links), encoding="utf-8")
 
 
+def write_shell(site: Path) -> None:
+    """The shell page, next to the heaviest page (its relative links still resolve): Material's header, sidebars and
+    footer around the title and first paragraph, without the primary navigation, any script or any formula."""
+    html = (site / HEAVIEST / "index.html").read_text(encoding="utf-8")
+    cuts = [
+        (r'<div class="md-sidebar md-sidebar--primary".*?(?=<div class="md-sidebar md-sidebar--secondary")', ""),
+        (r"<script\b.*?</script>", ""),
+        (r'<(span|div) class="arithmatex">.*?</\1>', "x"),  # typeset at build time or left to MathJax
+        (r"(<article\b.*?</p>).*?(?=</article>)", r"\1"),
+    ]
+    for pattern, replacement in cuts:
+        html, found = re.subn(pattern, replacement, html, flags=re.S)
+        if not found:  # the theme's markup changed: say so rather than measure a page that is not the shell
+            sys.exit(f"{HEAVIEST}: nothing matches {pattern!r}; update write_shell")
+    (site / SHELL).mkdir(parents=True, exist_ok=True)
+    (site / SHELL / "index.html").write_text(html, encoding="utf-8")
+
+
 def export(rev: str, target: Path) -> Path:
     """The tree of `rev`, unpacked; node_modules linked (the same pinned MathJax)."""
     target.mkdir(parents=True)
@@ -121,6 +144,7 @@ def main() -> None:
         for name, root in roots.items():
             build(root, scratch / f"site-{name}", cache)
             write_floor(scratch / f"site-{name}")
+            write_shell(scratch / f"site-{name}")
         results: dict[tuple, dict] = {}
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
