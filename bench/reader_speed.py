@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(HERE / "tests" / "browser"))
 sys.path.insert(0, str(HERE))
 
-from browsing import launch_chromium, serve  # noqa: E402
+from browsing import close_context, launch_chromium, serve  # noqa: E402
 from build_speed import copy_checkout  # noqa: E402
 
 # The heaviest math pages (gradient is the largest page), a page without math, the home page, the 404 page, and
@@ -122,7 +122,7 @@ def measure(browser, base: str, page: str, throttle: int, loads: int) -> dict:
         tab.add_init_script(f"({MARK_JS})()")
         tab.goto(f"{base}/{page}", wait_until="load")
         samples.append(tab.evaluate(MEASURE_JS))
-        context.close()
+        close_context(context)
     return {key: statistics.median(sample[key] for sample in samples) for key in samples[0]}
 
 

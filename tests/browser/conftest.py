@@ -26,7 +26,8 @@ from pathlib import Path
 
 import pytest
 from browsing import (
-    MATH_TIMEOUT_MS, WAIT_FOR_MATH, WEIGHT_BUDGET, WEIGHT_KINDS, SitePage, launch_chromium, playwright_chromium, serve, weight_kind,
+    MATH_TIMEOUT_MS, WAIT_FOR_MATH, WEIGHT_BUDGET, WEIGHT_KINDS, SitePage, close_context, launch_chromium, playwright_chromium, serve,
+    weight_kind,
 )
 from accessibility import audit_on_load_script
 from chromium import ChromiumNotFound, find_chromium
@@ -142,7 +143,7 @@ class Visit:
         assert not self.load_problem, f"{self.site_page.name}: {self.load_problem}"
 
     def close(self) -> None:
-        self.context.close()
+        close_context(self.context)
 
 
 class Visitor:

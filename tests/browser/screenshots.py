@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from browsing import MATH_TIMEOUT_MS, WAIT_FOR_MATH, launch_chromium, playwright_chromium, serve, site_pages
+from browsing import MATH_TIMEOUT_MS, WAIT_FOR_MATH, close_context, launch_chromium, playwright_chromium, serve, site_pages
 from chromium import ChromiumNotFound, find_chromium
 from playwright.sync_api import sync_playwright
 
@@ -59,7 +59,7 @@ def take(site: Path, out: Path, variants: list[str], executable: str | None = No
                 target.parent.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=target, full_page=True)
                 print(target)
-            context.close()
+            close_context(context)
         browser.close()
     return failures
 

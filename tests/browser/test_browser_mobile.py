@@ -16,7 +16,7 @@ import urllib.parse
 
 import pytest
 from accessibility import describe, run_axe, serious
-from browsing import NOT_FOUND, WAIT_FOR_MATH, SitePage
+from browsing import NOT_FOUND, WAIT_FOR_MATH, SitePage, close_context
 
 from execdocs.engine.config import Config
 
@@ -31,7 +31,7 @@ def phone(browser):
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
-    context.close()
+    close_context(context)
 
 
 # Index (among the drawer's links) and URL of the first link on screen to another page than `home`.

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from browsing import MATH_TIMEOUT_MS, WAIT_FOR_MATH, SitePage
+from browsing import MATH_TIMEOUT_MS, WAIT_FOR_MATH, SitePage, close_context
 
 from execdocs.engine.config import Config
 from execdocs.engine.errors import SnippetError
@@ -133,7 +133,7 @@ def loaded(request, browser, site_url):
     loaded = Loaded(site_page, page, context, {}, errors)
     loaded.first_display = _display(loaded)
     yield loaded
-    context.close()
+    close_context(context)
 
 
 def _set_state(loaded: Loaded, z, y: int, T) -> None:
@@ -361,4 +361,4 @@ def test_without_javascript_the_fallback_shows_the_first_state(browser, site_url
             f"{site_page.name}: the first output after the playground does not show its first state {first.label}:\n{output[:300]}"
         )
     finally:
-        context.close()
+        close_context(context)

@@ -7,7 +7,7 @@ import urllib.parse
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from browsing import SitePage
+from browsing import SitePage, close_context
 from keyboard import focus_problem, tab_to
 
 # (language, query, the page that teaches it). The Chinese index is cut into words by jieba.
@@ -26,7 +26,7 @@ def tab(browser):
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
-    context.close()
+    close_context(context)
 
 
 SEARCH_READY_JS = """() => {
@@ -91,7 +91,7 @@ def test_the_search_index_loads_when_search_is_first_used(browser, site_url, lan
     body = fetched[0].response().body().decode("utf-8")
     escaped = re.findall(r"\\u[4-9][0-9a-f]{3}", body)  # a Chinese character written as \uXXXX
     assert "熵" in body and not escaped, f"the Chinese index is not plain UTF-8: {escaped[:3]}"
-    context.close()
+    close_context(context)
 
 
 SEARCH_OPEN_JS = "() => document.activeElement.matches('input.md-search__input') && document.getElementById('__search').checked"
@@ -138,4 +138,4 @@ def test_search_by_keyboard_opens_a_result(browser, site_url, language, query, s
             tab.keyboard.press("Enter")
         assert urllib.parse.urlsplit(tab.url).path == urllib.parse.urlsplit(chosen).path, f"/{language}/: Enter on the result {chosen} opened {tab.url}"
     finally:
-        context.close()
+        close_context(context)

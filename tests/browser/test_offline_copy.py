@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from browsing import MATH_TIMEOUT_MS, WAIT_FOR_MATH, sources
+from browsing import MATH_TIMEOUT_MS, WAIT_FOR_MATH, close_context, sources
 
 from execdocs.engine.config import Config
 
@@ -67,7 +67,7 @@ def offline_visits(offline_copy, browser):
             "languages": {other: page.locator(f"a.md-select__link[hreflang={other}]").evaluate("a => a.href") for other in LANGUAGES},
             "lang": page.evaluate("document.documentElement.lang"),
         }
-        context.close()
+        close_context(context)
     return visits
 
 
@@ -115,7 +115,7 @@ def test_offline_search_finds_the_page_that_teaches_it(offline_copy, browser, la
         hrefs = page.locator(".md-search-result__item a").evaluate_all("links => links.map(a => a.href)")
         assert any(urllib.parse.urlsplit(href).path.endswith(f"/{language}/{expected}") for href in hrefs), hrefs
     finally:
-        page.close()
+        close_context(page.context)
 
 
 def test_offline_picker_opens_a_language(offline_copy, browser):
@@ -128,4 +128,4 @@ def test_offline_picker_opens_a_language(offline_copy, browser):
         assert urllib.parse.urlsplit(page.url).path in {(offline_copy / language / "index.html").as_posix() for language in LANGUAGES}
         assert page.locator("h1").count() == 1
     finally:
-        page.close()
+        close_context(page.context)
