@@ -44,8 +44,9 @@ FLOOR_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><titl
 largest element. Every page of the site also parses its header, navigation and content, and runs its scripts.</p></body></html>
 """
 
-# Collected after load: transfer, paint times, and when the math was visible (the startup
-# typeset resolving, for MathJax in the browser; the first paint, for math typeset at build time).
+# Collected after load: transfer, paint times, and when the math was visible: the startup typeset resolving, for
+# MathJax in the browser; for math typeset at build time, the first paint that holds a formula with its glyph outlines
+# (a page is painted while it is still parsed: a formula whose outlines come later is blank until then).
 MEASURE_JS = """async () => {
   const lcp = await new Promise((resolve) => {
     let last = 0;
@@ -54,7 +55,7 @@ MEASURE_JS = """async () => {
     setTimeout(() => resolve(last), 300);
   });
   const fcp = (performance.getEntriesByName("first-contentful-paint")[0] || {}).startTime || 0;
-  let math = fcp;
+  let math = Math.max(fcp, window.__mathPainted || 0);
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
     await MathJax.startup.promise;
     math = Math.max(fcp, window.__mathDone || performance.now());
@@ -62,10 +63,20 @@ MEASURE_JS = """async () => {
   const entries = [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")];
   return {transfer: entries.reduce((sum, e) => sum + (e.transferSize || e.encodedBodySize || 0), 0), fcp, lcp, math};
 }"""
-# Marks the moment MathJax's startup typeset ends, before MEASURE_JS runs (old design only).
+# An init script: marks the moment MathJax's startup typeset ends (old design), and the frame in which a formula first
+# has its glyph outlines in the document (math typeset at build time).
 MARK_JS = """() => { const mark = () => { window.__mathDone = performance.now(); };
   const wait = setInterval(() => { if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-    clearInterval(wait); MathJax.startup.promise.then(mark); } }, 5); }"""
+    clearInterval(wait); MathJax.startup.promise.then(mark); } }, 5);
+  const drawn = new MutationObserver(() => {
+    const use = document.querySelector("mjx-container svg use");
+    const id = use && (use.getAttribute("href") || use.getAttribute("xlink:href") || "").slice(1);
+    if (id && document.getElementById(id)) {
+      drawn.disconnect();
+      requestAnimationFrame(() => { window.__mathPainted = performance.now(); });
+    }
+  });
+  drawn.observe(document, {childList: true, subtree: true}); }"""
 
 
 def build(root: Path, site: Path, cache: Path) -> None:

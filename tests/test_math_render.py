@@ -38,6 +38,16 @@ def test_every_formula_becomes_svg_with_its_glyphs_and_mathml(renderer):
     assert page.count(f'<svg id="{GLYPHS_ID}"') == 1 and page.count('<style id="execdocs-math-style">') == 1
 
 
+def test_each_glyph_is_defined_before_the_first_formula_that_uses_it(renderer):
+    """Assert a formula never reaches the page before its glyphs: a browser paints what it has parsed so far, and a
+    glyph defined further down leaves the formula blank on screen until the parser gets there."""
+    page = renderer.page(PAGE.replace("</p>", "</p><p>" + "Filler text. " * 200 + "</p>"), "docs/en/x.md")
+    defined = {match[1]: match.start() for match in re.finditer(r'<path id="([^"]+)"', page)}
+    late = [(glyph, use.start()) for use in re.finditer(r'xlink:href="#([^"]+)"', page)
+            for glyph in [use[1]] if defined.get(glyph, len(page)) > use.start()]
+    assert defined and not late, f"used before it is defined (glyph, offset): {late[:5]}"
+
+
 def test_a_page_without_math_is_left_as_it_is(renderer):
     """Assert a page with no formula gets no stylesheet and no glyphs: nothing it does not need."""
     plain = "<html><head></head><body><p>No math, only \\(text in code\\) <code>\\(x\\)</code>.</p></body></html>"

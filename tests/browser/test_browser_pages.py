@@ -92,13 +92,16 @@ MATH_STATE_JS = """() => {
   const region = %s;
   const formulas = [...document.querySelectorAll(".arithmatex")];
   const glyphs = [...document.querySelectorAll("mjx-container svg use")];
+  const outline = (use) => document.getElementById((use.getAttribute("href") || use.getAttribute("xlink:href") || "").slice(1));
   const state = {
     containers: document.querySelectorAll("mjx-container").length,
     untypeset: formulas.filter((el) => !el.querySelector("mjx-container")).map((el) => el.textContent.replace(/\\s+/g, " ").trim().slice(0, 100)),
     errors: [...document.querySelectorAll("mjx-merror")].map((el) => el.getAttribute("data-mjx-error") || el.textContent),
     glyphs: glyphs.length,
     // a glyph whose outline is not in the page draws nothing
-    blank: glyphs.filter((use) => !document.getElementById((use.getAttribute("href") || use.getAttribute("xlink:href") || "").slice(1))).length,
+    blank: glyphs.filter((use) => !outline(use)).length,
+    // a browser paints a long page while parsing it: an outline further down leaves the formula blank until then
+    late: glyphs.filter((use) => outline(use) && (outline(use).compareDocumentPosition(use) & Node.DOCUMENT_POSITION_PRECEDING)).length,
     failedFonts: [...document.fonts].filter((font) => font.status === "error").map((font) => font.family),
   };
   // The visible text, code blocks excluded (hidden for a moment, then shown again).
@@ -123,7 +126,8 @@ DELIMITERS = ("\\(", "\\)", "\\[", "\\]", "$$")
 
 
 def test_every_formula_is_typeset(visit, fetch):
-    """Assert one rendered formula per .arithmatex in the served HTML, no TeX left in the text, no blank glyph."""
+    """Assert one rendered formula per .arithmatex in the served HTML, no TeX left in the text, no blank glyph, and
+    every glyph's outline before the glyph (what is painted while the page still loads shows its formulas)."""
     visit.require_page()
     served = fetch(visit.url)
     expected = len(FORMULA.findall(served.text))
@@ -137,6 +141,9 @@ def test_every_formula_is_typeset(visit, fetch):
         problems.append("TeX errors: " + "; ".join(state["errors"][:5]))
     if state["blank"]:
         problems.append(f"{state['blank']} of {state['glyphs']} glyphs are blank (their outline is not in the page): the formulas are invisible")
+    if state["late"]:
+        problems.append(f"{state['late']} of {state['glyphs']} glyphs come before their outline in the page: those formulas stay blank"
+                        " on screen until the browser has parsed that far")
     if state["failedFonts"]:
         problems.append("math fonts failed to load: " + ", ".join(state["failedFonts"]))
     raw = [d for d in DELIMITERS if d in state["text"]]
