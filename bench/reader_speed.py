@@ -166,7 +166,8 @@ def main() -> None:
                             results[name, page, throttle] = measure(browser, base, page, throttle, args.loads)
             browser.close()
 
-    print(f"before = {args.before[:12]} (MathJax in the browser), now = this checkout; median of {args.loads} cold loads, ms")
+    design = " (MathJax in the browser)" if removed and args.before == f"{removed}^" else ""
+    print(f"before = {args.before[:12]}{design}, now = this checkout; median of {args.loads} cold loads, ms")
     header = f"{'page':38} {'CPU':>4} | {'transfer kB':>17} | {'first paint':>13} | {'math visible':>13} | {'largest paint':>13}"
     print(header)
     print("-" * len(header))
