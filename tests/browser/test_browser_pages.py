@@ -101,7 +101,7 @@ MATH_STATE_JS = """() => {
     // a glyph whose outline is not in the page draws nothing
     blank: glyphs.filter((use) => !outline(use)).length,
     // a browser paints a long page while parsing it: an outline further down leaves the formula blank until then
-    late: glyphs.filter((use) => outline(use) && (outline(use).compareDocumentPosition(use) & Node.DOCUMENT_POSITION_PRECEDING)).length,
+    late: glyphs.filter((use) => (outline(use)?.compareDocumentPosition(use) ?? 0) & Node.DOCUMENT_POSITION_PRECEDING).length,
     failedFonts: [...document.fonts].filter((font) => font.status === "error").map((font) => font.family),
   };
   // The visible text, code blocks excluded (hidden for a moment, then shown again).
